@@ -1,0 +1,49 @@
+# `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run index serve test lint typecheck pytest eval clean
+
+install: $(STAMP)
+
+# torch first, from the CPU wheel on this machine's disk: a plain install would pull CUDA.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $(STAMP)
+
+index: install
+	$(BIN)/tutor index
+
+run: index
+	$(BIN)/tutor serve --host $(HOST) --port $(PORT)
+
+serve: run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+# Scores a server already running on $(HOST):$(PORT) (start it with `make run`).
+eval:
+	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set ../shared/eval/dev.jsonl
+	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set tests/eval/heldout.jsonl
+
+clean:
+	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,96 @@
+"""The `tutor` console script: index, ask, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from tutor.errors import TutorError
+from tutor.settings import Settings
+
+
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    from index.store import read_manifest
+
+    from .wiring import build_embedder, ensure_index
+
+    embedder = build_embedder(settings)
+    reason = ensure_index(settings, embedder, force=args.force, progress=not args.quiet)
+    manifest = read_manifest(settings.data_dir) or {}
+    state = f"built ({reason})" if reason else "up to date"
+    print(
+        f"index {state}: {manifest.get('passages')} sentences from "
+        f"{manifest.get('documents')} documents in {settings.data_dir / 'index'}"
+    )
+    return 0
+
+
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bots.schemas import AskResponse
+
+    from .wiring import build_tutor
+
+    tutor = build_tutor(settings, progress=True)
+    try:
+        answer = tutor.ask(args.question, args.session)
+    finally:
+        tutor.store.close()
+    if args.json:
+        print(AskResponse.of(answer).model_dump_json(indent=2))
+        return 0
+    print(answer.text)
+    for i, c in enumerate(answer.citations, 1):
+        print(f"  [{i}] {c.doc_id} § {c.section} [{c.start}:{c.end}] “{c.quote}”")
+    print(f"(session {answer.session_id}, confidence {answer.confidence:.2f})", file=sys.stderr)
+    return 0
+
+
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from .http_app import create_app
+
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="tutor", description="A cited-answer course tutor")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build the index if missing or stale")
+    p.add_argument("--force", action="store_true", help="rebuild even when up to date")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_index)
+
+    p = sub.add_parser("ask", help="ask one question")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the API's JSON reply")
+    p.add_argument("--session", default=None, help="continue this session")
+    p.set_defaults(run=_ask)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--host", default=None)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        settings = Settings()
+        return int(args.run(args, settings))
+    except TutorError as exc:
+        print(f"tutor: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""The HTTP adapter: FastAPI routes over the `Tutor` facade."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
+from tutor.settings import Settings
+
+from .schemas import AskRequest, AskResponse, DocumentOut, DocumentSummary, Problem
+
+log = logging.getLogger(__name__)
+
+_STATUS = {InvalidInput: 400, NotFound: 404, Unavailable: 503}
+_ERRORS = {400: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}}
+
+
+def _status_of(exc: TutorError) -> int:
+    for cls, status in _STATUS.items():
+        if isinstance(exc, cls):
+            return status
+    return 400
+
+
+def get_tutor(request: Request) -> Tutor:
+    """The app's tutor, built by the lifespan."""
+    found: Tutor | None = getattr(request.app.state, "tutor", None)
+    if found is None:
+        raise Unavailable("the tutor is still starting")
+    return found
+
+
+TutorDep = Annotated[Tutor, Depends(get_tutor)]
+
+
+def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> FastAPI:
+    """The ASGI app. Pass a ready `tutor` (tests), or settings to build one on start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if tutor is not None:
+            app.state.tutor = tutor
+            yield
+            return
+        from .wiring import build_tutor
+
+        built = await run_in_threadpool(build_tutor, settings or Settings())
+        app.state.tutor = built
+        try:
+            yield
+        finally:
+            built.store.close()
+
+    app = FastAPI(
+        title="Tutor",
+        version="0.1.0",
+        summary="Cited answers, quizzes and progress over a course",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(TutorError)
+    async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=_status_of(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()
+        ]
+        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> dict[str, str]:
+        """200 while the process is up."""
+        return {"status": "ok"}
+
+    @app.post("/v1/ask", response_model=AskResponse, responses=_ERRORS, tags=["students"])
+    def ask(body: AskRequest, t: TutorDep) -> AskResponse:
+        """Answer a question with citations; pass `session_id` back to continue."""
+        return AskResponse.of(t.ask(body.question, body.session_id))
+
+    @app.get("/v1/documents", response_model=list[DocumentSummary], tags=["course"])
+    def documents(t: TutorDep) -> list[DocumentSummary]:
+        """The course documents and their sections."""
+        return [DocumentSummary.of(d) for d in t.documents()]
+
+    @app.get(
+        "/v1/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS, tags=["course"]
+    )
+    def document(doc_id: str, t: TutorDep) -> DocumentOut:
+        """A document's text; citation offsets refer to it."""
+        d = t.document(doc_id)
+        return DocumentOut(doc_id=d.doc_id, title=d.title, text=d.text)
+
+    return app

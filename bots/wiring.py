@@ -1,0 +1,71 @@
+"""The one place that builds concrete parts from settings and wires them into a `Tutor`."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from index.embedder import SentenceTransformerEmbedder, bundled_model_path
+from index.store import build_index, load_course, stale_reason
+from tutor.ports import Embedder, StateStore
+from tutor.service import Limits, Tutor
+from tutor.settings import Settings
+from tutor.stores.memory import MemoryStateStore
+from tutor.stores.sqlite import SQLiteStateStore
+
+log = logging.getLogger(__name__)
+
+
+def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+    path = settings.model_path or bundled_model_path()
+    return SentenceTransformerEmbedder(path, threads=settings.torch_threads)
+
+
+def build_state_store(settings: Settings) -> StateStore:
+    if settings.state_url and settings.state_url.startswith("memory:"):
+        return MemoryStateStore()
+    return SQLiteStateStore(settings.sqlite_path())
+
+
+def _build_with_progress(settings: Settings, embedder: Embedder) -> None:
+    from tqdm import tqdm
+
+    with tqdm(total=0, unit="text", desc="embedding", file=sys.stderr) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        build_index(settings.corpus_dir, settings.data_dir, embedder, progress=update)
+
+
+def ensure_index(
+    settings: Settings, embedder: Embedder, *, force: bool = False, progress: bool = True
+) -> str | None:
+    """Build the index when forced, missing or stale; return why it was built, if it was."""
+    reason = "rebuild requested" if force else stale_reason(
+        settings.data_dir, settings.corpus_dir, embedder.name
+    )
+    if reason is None:
+        return None
+    log.info("building the index: %s", reason)
+    if progress:
+        _build_with_progress(settings, embedder)
+    else:
+        build_index(settings.corpus_dir, settings.data_dir, embedder)
+    return reason
+
+
+def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
+    """Load the model, make sure the index is current, open the state store."""
+    embedder = build_embedder(settings)
+    if settings.auto_index:
+        ensure_index(settings, embedder, progress=progress)
+    course = load_course(settings.data_dir)
+    return Tutor(
+        course,
+        embedder,
+        build_state_store(settings),
+        limits=Limits(max_question_chars=settings.max_question_chars),
+    )

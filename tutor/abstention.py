@@ -1,0 +1,48 @@
+"""Deciding whether the course material answers a question at all.
+
+Four signals, combined linearly into an evidence score:
+  dense     cosine of the question and the best-ranked sentence (alone or in context)
+  unknown   the rarity-weighted share of the question's words that the course never uses
+            and has no near-synonym for (see retrieval)
+  names     capitalised question words unlike any word of the course ("Brezhnev", "Suez")
+  untyped   the question asks for a date, number or name and the answer span has none
+The question is answered when the score reaches `threshold`. Weights and threshold were
+chosen on the development set with `tutor calibrate`: among the settings that separate its
+answerable from its unanswerable questions, the one with the widest margin on both sides
+(README shows the run). Confidence is a logistic of the margin.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from .retrieval import Retrieval
+
+
+@dataclass(frozen=True)
+class AbstentionPolicy:
+    dense_weight: float = 1.0
+    unknown_weight: float = 0.5
+    name_weight: float = 0.5
+    untyped_weight: float = 0.3
+    threshold: float = 0.335
+    slope: float = 12.0  # how sharply confidence rises around the threshold
+
+    def evidence(self, retrieval: Retrieval, typed: bool) -> float:
+        best = retrieval.best
+        if best is None:
+            return -1.0
+        return (
+            self.dense_weight * best.dense
+            - self.unknown_weight * retrieval.unknown_share
+            - self.name_weight * retrieval.unknown_names
+            - self.untyped_weight * (not typed)
+        )
+
+    def confidence(self, retrieval: Retrieval, typed: bool) -> float:
+        margin = self.evidence(retrieval, typed) - self.threshold
+        return 1.0 / (1.0 + math.exp(-self.slope * margin))
+
+    def answerable(self, retrieval: Retrieval, typed: bool) -> bool:
+        return retrieval.best is not None and self.evidence(retrieval, typed) >= self.threshold

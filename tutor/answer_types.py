@@ -1,0 +1,120 @@
+"""What kind of answer a question asks for, and whether a sentence holds one.
+
+Classic question-answering typing without a tagger: the wh-phrase names the type (a date, a
+number, a quantity with a unit, a name) and surface patterns find it in a sentence. A match
+only counts when the span is new, i.e. not already part of the question.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from .text import tokens
+
+
+class AnswerType(Enum):
+    DATE = "date"
+    NUMBER = "number"
+    QUANTITY = "quantity"  # a number with a unit: "4.5 thousand km", "three years"
+    NAME = "name"  # a person, place or organisation
+    NONE = "none"
+
+
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+    "fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|"
+    "hundreds|thousands|millions"
+)
+_UNITS = (
+    "km|kilometres?|kilometers?|miles?|metres?|meters?|m|cm|mm|tons?|tonnes?|kg|kilograms?|"
+    "years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|dollars?|roubles?|rubles?|"
+    "people|men|soldiers|troops|states|countries|members"
+)
+
+DATE_RE = re.compile(
+    rf"\b(?:(?:{_MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})"
+    rf"|(?:early|mid|late)[- ](?:{_MONTHS})|(?:{_MONTHS})"
+    rf"|(?:1[0-9]|20)\d{{2}}s?|\d0'?s)\b",
+    re.IGNORECASE,
+)
+NUMBER_RE = re.compile(
+    rf"(?<![\w.])(?:\d+(?:[.,]\d+)*(?:st|nd|rd|th)?|(?:{_NUMBER_WORDS}))(?![\w-])", re.IGNORECASE
+)
+QUANTITY_RE = re.compile(
+    rf"(?<![\w.])(?:\d+(?:[.,]\d+)*|(?:{_NUMBER_WORDS}))(?:\s+(?:{_NUMBER_WORDS}))?\s*"
+    rf"(?:{_UNITS})\b",
+    re.IGNORECASE,
+)
+YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
+_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
+
+_SENTENCE_OPENERS = frozenset(
+    "a an the in on at by of for from to this that these those it its he she they his her their "
+    "there then thus however but and as after before during since until when while although "
+    "most some many much all both each every another such our we you i".split()
+)
+
+
+def expected_type(question: str) -> AnswerType:
+    """The answer type a question's wh-phrase asks for."""
+    q = " ".join(tokens(question))
+    if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", q):
+        return AnswerType.QUANTITY
+    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", q):
+        return AnswerType.NUMBER
+    if re.search(r"\b(when|what year|which year|what date|which date|what month|what day)\b", q):
+        return AnswerType.DATE
+    if re.search(r"\b(until|since|by|in|from) (what|which) (year|date|month|time)\b", q):
+        return AnswerType.DATE
+    if re.search(r"\b(who|whom|whose|where)\b", q):
+        return AnswerType.NAME
+    if re.search(
+        r"\b(which|what) (country|countries|city|cities|state|states|person|people|leader|"
+        r"politician|president|place|region|republic|organisation|organization|name|"
+        r"diplomat|minister|territory|capital|island|sea|river)\b",
+        q,
+    ):
+        return AnswerType.NAME
+    return AnswerType.NONE
+
+
+def _names(sentence: str) -> list[str]:
+    found = []
+    for match in _CAPITALISED.finditer(sentence):
+        words = match.group().split()
+        if match.start() == 0 or sentence[: match.start()].rstrip().endswith((".", ":", '"')):
+            # a capital at the start of a sentence says nothing; drop a leading opener
+            while words and words[0].lower() in _SENTENCE_OPENERS:
+                words = words[1:]
+        if words:
+            found.append(" ".join(words))
+    return found
+
+
+def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
+    """Surface strings of the given type in a sentence."""
+    if kind is AnswerType.DATE:
+        return [m.group() for m in DATE_RE.finditer(sentence)]
+    if kind is AnswerType.QUANTITY:
+        return [m.group() for m in QUANTITY_RE.finditer(sentence)]
+    if kind is AnswerType.NUMBER:
+        return [m.group() for m in NUMBER_RE.finditer(sentence) if not YEAR_RE.match(m.group())]
+    if kind is AnswerType.NAME:
+        return _names(sentence)
+    return []
+
+
+def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
+    """True when the sentence holds a span of the type that the question does not mention."""
+    if kind is AnswerType.NONE:
+        return False
+    asked = set(tokens(question))
+    for span in spans_of_type(sentence, kind):
+        words = set(tokens(span))
+        if words and not words <= asked:
+            return True
+    return False

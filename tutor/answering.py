@@ -1,0 +1,133 @@
+"""Extractive answers: the sentence(s) that answer, cleaned, with exact citations.
+
+The best-ranked sentence is the core of the answer. It is widened to a neighbour in two
+cases, and the citation then spans both sentences so the quote still reads on its own:
+  * it leans on the sentence before ("It had…", "During it,…", "Its length…"), or
+  * it lacks the kind of answer the question asks for (a date, a number, a name) and the
+    adjacent sentence has one ("…relations with Yugoslavia. In 1955, a declaration…").
+A second sentence joins the answer only when it ranks almost as high and sits in the same
+paragraph. Nothing goes into the answer that is not in a cited quote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .answer_types import AnswerType, has_new_answer
+from .course import Course
+from .domain import Citation, Passage
+from .retrieval import Retrieval, Scored
+
+MAX_ANSWER_CHARS = 500
+MAX_QUOTE_CHARS = 600
+SECOND_SENTENCE_RATIO = 0.93  # a second sentence must score this close to the first
+MAX_CITATIONS = 3
+
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|they|their|them|this|these|those|he|his|she|her|such|there|"
+    r"(?:during|after|before|in|at|from|with|by|as a result of|in accordance with|"
+    r"according to|despite)\s+(?:it|this|that|them|him|her|these|those|the visit|the meeting)"
+    r")\b",
+    re.IGNORECASE,
+)
+_CONNECTIVE = re.compile(
+    r"^(?:thus|however|but|and|so|also|moreover|furthermore|in addition|nevertheless|"
+    r"accordingly|basically|undoubtedly|therefore|hence|meanwhile|besides|in turn|indeed|"
+    r"consequently|as a result|at the same time)\b,?\s+",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    citations: tuple[Citation, ...]
+    typed: bool  # the cited span holds the kind of answer asked for (or none was asked)
+
+
+def clean_sentence(text: str) -> str:
+    """Drop a leading discourse connective ("Thus,", "However,") and re-capitalise."""
+    stripped = _CONNECTIVE.sub("", text, count=1)
+    if stripped is text or not stripped:
+        return text
+    return stripped[0].upper() + stripped[1:]
+
+
+def _span_text(course: Course, doc_id: str, start: int, end: int) -> str:
+    return course.documents[doc_id].text[start:end]
+
+
+def _citation(course: Course, first: Passage, last: Passage, score: float) -> Citation:
+    start, end = first.start, last.end
+    if end - start > MAX_QUOTE_CHARS:  # a very long sentence: quote its opening words
+        cut = course.documents[first.doc_id].text.rfind(" ", start, start + MAX_QUOTE_CHARS)
+        end = cut if cut > start else start + MAX_QUOTE_CHARS
+    quote = _span_text(course, first.doc_id, start, end)
+    return Citation(first.doc_id, first.section, start, end, quote, round(score, 4))
+
+
+def _shorten(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > 0 else limit - 1].rstrip(",;:") + "…"
+
+
+class ExtractiveComposer:
+    """Builds the answer text and citations from a retrieval."""
+
+    def __init__(self, course: Course):
+        self.course = course
+
+    def widen(self, best: Passage, retrieval: Retrieval) -> tuple[Passage, Passage]:
+        """The first and last sentence of the span that answers on its own."""
+        first, last = best, best
+        before = self.course.neighbour(best.passage_id, -1)
+        after = self.course.neighbour(best.passage_id, 1)
+        kind, question = retrieval.kind, retrieval.question
+        if before and _LEANS_BACK.match(best.text):
+            first = before
+        if not has_new_answer(best.text, kind, question) and not has_new_answer(
+            first.text, kind, question
+        ):
+            if before and first is best and has_new_answer(before.text, kind, question):
+                first = before
+            elif after and has_new_answer(after.text, kind, question):
+                last = after
+        return first, last
+
+    def compose(self, retrieval: Retrieval) -> Composed:
+        ranked = retrieval.ranked
+        if not ranked:
+            return Composed("", (), False)
+        top = ranked[0]
+        first, last = self.widen(top.passage, retrieval)
+        citations = [_citation(self.course, first, last, top.score)]
+        used = set(range(first.passage_id, last.passage_id + 1))
+        parts = [clean_sentence(_span_text(self.course, first.doc_id, first.start, last.end))]
+        for other in ranked[1:]:
+            if len(citations) >= MAX_CITATIONS:
+                break
+            pid = other.passage.passage_id
+            if pid in used:
+                continue
+            citations.append(_citation(self.course, other.passage, other.passage, other.score))
+            used.add(pid)
+            if len(parts) == 1 and self._joins_answer(top, other, last):
+                joined = parts[0] + " " + other.passage.text
+                if len(joined) <= MAX_ANSWER_CHARS:
+                    parts = [joined]
+        span = _span_text(self.course, first.doc_id, first.start, last.end)
+        typed = retrieval.kind is AnswerType.NONE or has_new_answer(
+            span, retrieval.kind, retrieval.question
+        )
+        return Composed(_shorten(parts[0]), tuple(citations), typed)
+
+    def _joins_answer(self, top: Scored, other: Scored, last: Passage) -> bool:
+        """A second sentence joins when it scores close and directly follows the first."""
+        return (
+            other.score >= SECOND_SENTENCE_RATIO * top.score
+            and other.passage.paragraph == last.paragraph
+            and other.passage.passage_id == last.passage_id + 1
+        )

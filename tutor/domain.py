@@ -1,0 +1,102 @@
+"""Domain values: immutable records the core hands to adapters and stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A titled span of a document's text."""
+
+    title: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A cleaned course document; every offset in the service refers to `text`."""
+
+    doc_id: str
+    title: str
+    text: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One sentence of a document, the unit of retrieval and citation.
+
+    `paragraph` numbers the paragraph within the whole course so neighbours can be found;
+    `position` is the sentence's rank inside that paragraph.
+    """
+
+    passage_id: int
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """An exact, checkable span: `document.text[start:end] == quote`."""
+
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    quote: str
+    score: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class QuizItem:
+    """A question tied to the passage it tests."""
+
+    quiz_id: str
+    kind: str
+    question: str
+    answer: str
+    citation: Citation
+    options: tuple[str, ...] | None = None
+    topic: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Grade:
+    """The verdict on one attempt at a quiz item."""
+
+    correct: bool
+    expected: str
+    feedback: str
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a student gets back for a question."""
+
+    text: str
+    answerable: bool
+    confidence: float
+    citations: tuple[Citation, ...]
+    session_id: str
+    followup_quiz: QuizItem | None = None
+    suggestions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One question and reply of a conversation, as the state store keeps it."""
+
+    question: str
+    query: str
+    answer: str
+    answerable: bool
+    passage_ids: tuple[int, ...]
+    topic: str

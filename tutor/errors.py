@@ -1,0 +1,25 @@
+"""The tutor's errors, as a small tree that each adapter maps once.
+
+TutorError
+├── InvalidInput      the caller sent something the tutor cannot use (→ 400/422)
+├── NotFound          a document, session or quiz item that does not exist (→ 404)
+└── Unavailable       a dependency the answer needs is not ready (index, model) (→ 503)
+"""
+
+from __future__ import annotations
+
+
+class TutorError(Exception):
+    """Base of every error the tutor raises on purpose."""
+
+
+class InvalidInput(TutorError):
+    """The request is malformed or outside the allowed limits."""
+
+
+class NotFound(TutorError):
+    """The named document, session or item does not exist."""
+
+
+class Unavailable(TutorError):
+    """Something the tutor depends on is not ready."""

@@ -1,0 +1,260 @@
+"""Hybrid retrieval of sentences: dense (FAISS) and lexical (BM25) candidates, fused by
+reciprocal rank, then re-ranked with features that look at each sentence in its context.
+
+Features of a candidate sentence for a question:
+  dense_sentence  cosine of the question and the sentence alone
+  dense_context   cosine of the question and the sentence with its section title and the
+                  sentence before it (finds "Its length was…" for a question naming "it")
+  lexical         BM25 of the sentence, relative to the best candidate's
+  coverage        share of the question's content words (weighted by rarity) found in the
+                  sentence or its section title, at half weight in the sentence before it;
+                  a word found in neither counts by its best embedding similarity to the
+                  sentence's words ("built" ~ "erected"), scaled between SOFT_FLOOR and 1
+  answer_type     the sentence holds a new span of the type the question asks for
+  prior           for follow-ups, closeness to what the previous turn cited
+The score is a weighted sum; weights were chosen on the development set (see README).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .answer_types import AnswerType, expected_type, has_new_answer
+from .course import Course
+from .domain import Passage
+from .lexical import BM25
+from .ports import Embedder
+from .text import content_stems, content_words, lexical_terms, stem
+
+RRF_K = 60  # the customary constant of reciprocal rank fusion
+SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
+SOFT_FULL = 0.85  # and above this the words are near-synonyms
+NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
+_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
+
+
+@dataclass(frozen=True)
+class RetrievalWeights:
+    dense_sentence: float = 0.20
+    dense_context: float = 0.20
+    lexical: float = 0.05
+    coverage: float = 0.20
+    answer_type: float = 0.15
+    same_paragraph: float = 0.06
+    same_section: float = 0.03
+    repeat: float = -0.10
+    candidates: int = 48
+
+
+@dataclass(frozen=True)
+class Scored:
+    passage: Passage
+    score: float
+    dense: float
+    lexical: float
+    coverage: float
+    typed: bool
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """The ranked candidates for one question, with question-level evidence signals."""
+
+    question: str
+    query: str
+    kind: AnswerType
+    ranked: tuple[Scored, ...]
+    unknown_share: float  # rarity-weighted share of question words the course never uses
+    unknown_names: int  # capitalised question words unlike any word of the course
+    best_dense: float
+    best_coverage: float
+
+    @property
+    def best(self) -> Scored | None:
+        return self.ranked[0] if self.ranked else None
+
+
+@dataclass(frozen=True)
+class FollowupContext:
+    """What a follow-up borrows from the conversation."""
+
+    topic: str
+    passage_ids: tuple[int, ...] = field(default=())
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
+    """Fuse several rankings of ids into one score per id: sum of 1 / (k + rank)."""
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking):
+            fused[item] = fused.get(item, 0.0) + 1.0 / (k + rank + 1)
+    return fused
+
+
+class Retriever:
+    """Ranks a course's sentences for a question."""
+
+    def __init__(self, course: Course, embedder: Embedder, weights: RetrievalWeights | None = None):
+        self.course = course
+        self.embedder = embedder
+        self.weights = weights or RetrievalWeights()
+        passages = course.passages
+        self._terms = [set(lexical_terms(p.text)) for p in passages]
+        self._section_terms = {
+            title: set(lexical_terms(title)) for title in {p.section for p in passages}
+        }
+        # Section titles are a field of every sentence under them: "COMECON" finds its section.
+        self.bm25 = BM25([lexical_terms(f"{p.text} {p.section}") for p in passages])
+        vocab = {w: i for i, w in enumerate(course.vocabulary)}
+        self._vocab = vocab
+        self._word_ids = [
+            np.array(
+                sorted({vocab[x] for x in content_words(f"{p.text} {p.section}") if x in vocab}),
+                dtype=np.int64,
+            )
+            for p in passages
+        ]
+        n = max(self.bm25.size, 1)
+        self._max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+
+    def idf(self, term: str) -> float:
+        return self.bm25.idf.get(term, self._max_idf)
+
+    def retrieve(
+        self, question: str, followup: FollowupContext | None = None, k: int = 10
+    ) -> Retrieval:
+        w = self.weights
+        query = f"{question} {followup.topic}" if followup else question
+        vector, word_vectors = self._embed(query, question)
+        q_terms = content_stems(question)
+        topic_terms = content_stems(followup.topic) if followup else []
+        all_terms = list(dict.fromkeys(q_terms + topic_terms))
+        kind = expected_type(question)
+
+        n = len(self.course.passages)
+        if n == 0:
+            return Retrieval(question, query, kind, (), 1.0, 0, 0.0, 0.0)
+        depth = min(n, w.candidates)
+        _, s_ids = self.course.sentence_index.search(vector[None, :], depth)
+        _, c_ids = self.course.context_index.search(vector[None, :], depth)
+        lexical = self.bm25.scores(q_terms + topic_terms)
+        l_ids = np.argsort(-lexical)[:depth]
+        fused = reciprocal_rank_fusion(
+            [
+                [int(i) for i in s_ids[0] if i >= 0],
+                [int(i) for i in c_ids[0] if i >= 0],
+                [int(i) for i in l_ids if lexical[i] > 0],
+            ]
+        )
+        candidates = np.array(sorted(fused, key=fused.__getitem__, reverse=True), dtype=np.int64)
+        dense_s = np.asarray(self.course.sentence_vectors[candidates]) @ vector
+        dense_c = np.asarray(self.course.context_vectors[candidates]) @ vector
+        lex = lexical[candidates]
+        lex_norm = lex / lex.max() if lex.max() > 0 else lex
+
+        weights = {t: self.idf(t) * (1.0 if t in q_terms else 0.5) for t in all_terms}
+        total = sum(weights.values()) or 1.0
+        previous = set(followup.passage_ids) if followup else set()
+        prev_paragraphs = {self.course.passages[i].paragraph for i in previous}
+        prev_sections = {self.course.passages[i].section for i in previous}
+
+        scored: list[Scored] = []
+        for j, pid in enumerate(candidates.tolist()):
+            p = self.course.passages[pid]
+            coverage = self._coverage(pid, weights, word_vectors) / total
+            typed = has_new_answer(p.text, kind, question)
+            score = (
+                w.dense_sentence * float(dense_s[j])
+                + w.dense_context * float(dense_c[j])
+                + w.lexical * float(lex_norm[j])
+                + w.coverage * coverage
+                + w.answer_type * typed
+            )
+            if previous:
+                if p.paragraph in prev_paragraphs:
+                    score += w.same_paragraph
+                elif p.section in prev_sections:
+                    score += w.same_section
+                if pid in previous:
+                    score += w.repeat
+            scored.append(
+                Scored(p, score, max(float(dense_s[j]), float(dense_c[j])), float(lex[j]), coverage, typed)
+            )
+        scored.sort(key=lambda s: s.score, reverse=True)
+        unknown_share, unknown_names = self._unknown(question, weights, word_vectors)
+        top = scored[:k]
+        return Retrieval(
+            question=question,
+            query=query,
+            kind=kind,
+            ranked=tuple(top),
+            unknown_share=unknown_share if q_terms else 1.0,
+            unknown_names=unknown_names,
+            best_dense=max(s.dense for s in scored),
+            best_coverage=max(s.coverage for s in scored),
+        )
+
+    def _embed(self, query: str, question: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """The query's vector and one per content word of the question.
+
+        Words the course uses already have a vector in the index; only the others are
+        embedded, in the same model call as the query.
+        """
+        vocab_vectors = self.course.vocabulary_vectors
+        words = list(dict.fromkeys(content_words(question)))
+        known = {w: self._vocab[w] for w in words if w in self._vocab}
+        missing = [w for w in words if w not in known]
+        embedded = self.embedder.embed([query, *missing])
+        vectors = {stem(w): embedded[i + 1] for i, w in enumerate(missing)}
+        if vocab_vectors is not None:
+            vectors.update({stem(w): np.asarray(vocab_vectors[i]) for w, i in known.items()})
+        return embedded[0], vectors
+
+    def _unknown(
+        self, question: str, weights: dict[str, float], word_vectors: dict[str, np.ndarray]
+    ) -> tuple[float, int]:
+        """How much of the question the course has no words for, and how many such names."""
+        # The first word is capitalised by grammar, not because it is a name.
+        names = {stem(m.group()) for m in _CAPITALISED.finditer(question) if m.start() > 0}
+        vocab_vectors = self.course.vocabulary_vectors
+        unknown = 0.0
+        unknown_names = 0
+        for term, weight in weights.items():
+            if term in self.bm25.idf:
+                continue
+            soft = 0.0
+            vector = word_vectors.get(term)
+            if vector is not None and vocab_vectors is not None and len(vocab_vectors):
+                best = float(np.max(np.asarray(vocab_vectors) @ vector))
+                soft = min(1.0, max(0.0, (best - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR)))
+            unknown += weight * (1.0 - soft)
+            if term in names and soft < NAME_LIKENESS:
+                unknown_names += 1
+        return unknown / (sum(weights.values()) or 1.0), unknown_names
+
+    def _coverage(
+        self, pid: int, weights: dict[str, float], word_vectors: dict[str, np.ndarray]
+    ) -> float:
+        p = self.course.passages[pid]
+        own = self._terms[pid] | self._section_terms.get(p.section, set())
+        before = self.course.neighbour(pid, -1)
+        near = self._terms[before.passage_id] if before else set()
+        got = 0.0
+        for term, weight in weights.items():
+            if term in own:
+                got += weight
+                continue
+            soft = self._soft_match(pid, word_vectors.get(term))
+            got += weight * max(0.5 if term in near else 0.0, soft)
+        return got
+
+    def _soft_match(self, pid: int, vector: np.ndarray | None) -> float:
+        ids = self._word_ids[pid]
+        if vector is None or self.course.vocabulary_vectors is None or not len(ids):
+            return 0.0
+        best = float(np.max(np.asarray(self.course.vocabulary_vectors[ids]) @ vector))
+        return min(1.0, max(0.0, (best - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR)))

@@ -1,0 +1,45 @@
+"""The service's settings: one pydantic-settings class, read from `TUTOR_*` variables.
+
+Built by entry points (CLI, app factory), never at import time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TUTOR_", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="index files and the state database")
+    corpus_dir: Path = Field(Path("corpus"), description="the course's .txt and .md files")
+    model_path: Path | None = Field(
+        None, description="a sentence-transformers model folder; default: the bundled MiniLM"
+    )
+    state_url: str | None = Field(
+        None, description="state store: sqlite:///path (default <data_dir>/state.sqlite3)"
+    )
+    auto_index: bool = Field(True, description="build the index on start when missing or stale")
+    torch_threads: int | None = Field(None, ge=1, le=256)
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=1, le=65535)
+    max_question_chars: int = Field(1000, ge=10, le=100_000)
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TUTOR_TELEGRAM_BOT_TOKEN")
+    )
+    telegram_api_url: str = "https://api.telegram.org"
+
+    @field_validator("state_url")
+    @classmethod
+    def _known_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("sqlite:", "memory:")):
+            raise ValueError(f"state_url must start with sqlite: or memory:, got {value!r}")
+        return value
+
+    def sqlite_path(self) -> Path:
+        if self.state_url and self.state_url.startswith("sqlite:"):
+            return Path(self.state_url.removeprefix("sqlite:").removeprefix("//"))
+        return self.data_dir / "state.sqlite3"

@@ -1,0 +1,1 @@
+"""State stores: where sessions and learner progress live (SQLite by default)."""
