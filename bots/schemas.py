@@ -25,7 +25,11 @@ class CitationOut(BaseModel):
     @classmethod
     def of(cls, c: Citation) -> CitationOut:
         return cls(
-            doc_id=c.doc_id, section=c.section, start=c.start, end=c.end, quote=c.quote,
+            doc_id=c.doc_id,
+            section=c.section,
+            start=c.start,
+            end=c.end,
+            quote=c.quote,
             score=c.score,
         )
 

@@ -44,8 +44,10 @@ def ensure_index(
     settings: Settings, embedder: Embedder, *, force: bool = False, progress: bool = True
 ) -> str | None:
     """Build the index when forced, missing or stale; return why it was built, if it was."""
-    reason = "rebuild requested" if force else stale_reason(
-        settings.data_dir, settings.corpus_dir, embedder.name
+    reason = (
+        "rebuild requested"
+        if force
+        else stale_reason(settings.data_dir, settings.corpus_dir, embedder.name)
     )
     if reason is None:
         return None

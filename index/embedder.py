@@ -29,9 +29,10 @@ class SentenceTransformerEmbedder:
     """Embeds with a local sentence-transformers model; never reaches for a model hub."""
 
     def __init__(self, model_path: Path, *, threads: int | None = None, batch_size: int = 64):
-        if not (model_path / "modules.json").is_file() and not (
-            model_path / "config.json"
-        ).is_file():
+        if (
+            not (model_path / "modules.json").is_file()
+            and not (model_path / "config.json").is_file()
+        ):
             raise Unavailable(f"{model_path} is not a sentence-transformers model folder")
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -44,9 +45,7 @@ class SentenceTransformerEmbedder:
         self._model.eval()
         self._batch_size = batch_size
         self._name = model_path.name if model_path.name != "model" else model_path.parent.name
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or getattr(
-            self._model, "get_sentence_embedding_dimension"
-        )
+        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         dim = get_dim()
         self._dim = int(dim) if dim else int(self.embed(["x"]).shape[1])
 

@@ -15,9 +15,7 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9А-Я�
 
 # Lower-cased words that end with a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st mt ft vs cf e.g i.e viz al approx ca no nos vol vols fig figs
-    p pp ch sec art gen col lt sgt capt cmdr adm gov sen rep pres inc ltd co corp bros dept univ
-    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "cf", "e.g", "i.e", "viz", "al", "approx", "ca", "no", "nos", "vol", "vols", "fig", "figs", "p", "pp", "ch", "sec", "art", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "inc", "ltd", "co", "corp", "bros", "dept", "univ", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
 )
 
 _VERBISH = re.compile(

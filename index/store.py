@@ -93,17 +93,15 @@ def _context_text(section: str, previous: str | None, sentence: str) -> str:
     return f"{section}. {previous} {sentence}" if previous else f"{section}. {sentence}"
 
 
-def build_index(
-    corpus_dir: Path,
-    data_dir: Path,
-    embedder: Embedder,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> Path:
-    """Parse, embed and write a new index; return its folder once it is live."""
+def parse_corpus(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
+    """Every course file's clean document and sentences, numbered across the course."""
     files = read_corpus(corpus_dir)
     if not files:
         raise Unavailable(f"no course files (.txt, .md) in {corpus_dir}")
+    return parse_texts(files)
+
+
+def parse_texts(files: list[tuple[Path, str]]) -> tuple[list[Document], list[Passage]]:
     documents: list[Document] = []
     passages: list[Passage] = []
     seen_ids: set[str] = set()
@@ -131,9 +129,12 @@ def build_index(
             )
             last_paragraph = max(last_paragraph, s.paragraph)
         paragraph_base += last_paragraph + 1
+    return documents, passages
 
-    sentence_texts = [p.text for p in passages]
-    context_texts = [
+
+def context_texts(passages: list[Passage]) -> list[str]:
+    """What the context vectors embed: section title, the sentence before, the sentence."""
+    return [
         _context_text(
             p.section,
             passages[i - 1].text if i > 0 and passages[i - 1].paragraph == p.paragraph else None,
@@ -141,13 +142,29 @@ def build_index(
         )
         for i, p in enumerate(passages)
     ]
-    vocabulary = sorted(
+
+
+def vocabulary_of(documents: list[Document], passages: list[Passage]) -> list[str]:
+    """The course's content words, each embedded once for soft word matching."""
+    return sorted(
         {w for p in passages for w in content_words(p.text)}
         | {w for d in documents for s in d.sections for w in content_words(s.title)}
     )
+
+
+def build_index(
+    corpus_dir: Path,
+    data_dir: Path,
+    embedder: Embedder,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Parse, embed and write a new index; return its folder once it is live."""
+    documents, passages = parse_corpus(corpus_dir)
+    vocabulary = vocabulary_of(documents, passages)
     total = 2 * len(passages) + len(vocabulary)
-    sentence_vectors = _embed_all(embedder, sentence_texts, progress, 0, total)
-    context_vectors = _embed_all(embedder, context_texts, progress, len(passages), total)
+    sentence_vectors = _embed_all(embedder, [p.text for p in passages], progress, 0, total)
+    context_vectors = _embed_all(embedder, context_texts(passages), progress, len(passages), total)
     vocabulary_vectors = _embed_all(embedder, vocabulary, progress, 2 * len(passages), total)
 
     root = _index_root(data_dir)
@@ -176,7 +193,9 @@ def build_index(
             "vector_index": sentence_index.kind,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        _write_json(tmp / "manifest.json", manifest)  # written last: its presence marks a whole build
+        _write_json(
+            tmp / "manifest.json", manifest
+        )  # written last: its presence marks a whole build
         _fsync_dir(tmp)
         os.replace(tmp, folder)
     except BaseException:

@@ -21,9 +21,7 @@ class AnswerType(Enum):
     NONE = "none"
 
 
-_MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     "fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|"
@@ -52,10 +50,11 @@ QUANTITY_RE = re.compile(
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 
+_CALENDAR = frozenset(
+    _MONTHS.split("|") + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+)
 _SENTENCE_OPENERS = frozenset(
-    "a an the in on at by of for from to this that these those it its he she they his her their "
-    "there then thus however but and as after before during since until when while although "
-    "most some many much all both each every another such our we you i".split()
+    ["a", "an", "the", "in", "on", "at", "by", "of", "for", "from", "to", "this", "that", "these", "those", "it", "its", "he", "she", "they", "his", "her", "their", "there", "then", "thus", "however", "but", "and", "as", "after", "before", "during", "since", "until", "when", "while", "although", "most", "some", "many", "much", "all", "both", "each", "every", "another", "such", "our", "we", "you", "i"]
 )
 
 
@@ -90,6 +89,8 @@ def _names(sentence: str) -> list[str]:
             # a capital at the start of a sentence says nothing; drop a leading opener
             while words and words[0].lower() in _SENTENCE_OPENERS:
                 words = words[1:]
+        # months and weekdays are dates, not names
+        words = [w for w in words if w.lower() not in _CALENDAR]
         if words:
             found.append(" ".join(words))
     return found
@@ -106,6 +107,11 @@ def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
     if kind is AnswerType.NAME:
         return _names(sentence)
     return []
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numerals of a text (years, counts), for checking that a sentence agrees with a question."""
+    return {m.group().rstrip(".,") for m in re.finditer(r"\d+(?:[.,]\d+)*", text)}
 
 
 def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:

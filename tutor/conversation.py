@@ -2,22 +2,33 @@
 
 A question is a follow-up when the session has history and the question leans on it: it
 opens with a conjunction ("And how did Moscow react?"), uses a pronoun or demonstrative
-without naming its referent ("How long was it?"), or has at most one content word of its
-own ("Why?"). A follow-up borrows the topic of the turn it follows — that turn's own topic
-when it was itself a follow-up — and the passages it cited, which retrieval favours.
+("How long was it?"), or has at most one content word of its own ("Why?").
+
+Each answered turn keeps a topic: the content words of the question that opened the thread
+("Caribbean crisis" for "What was the Caribbean crisis about?"). A follow-up is rewritten
+by putting that topic in place of its first pronoun ("How was Caribbean crisis resolved?"),
+or after it when there is none, and retrieval also favours what the previous turn cited.
+A self-contained question starts a new topic.
 """
 
 from __future__ import annotations
 
+import re
+
 from .domain import Turn
 from .retrieval import FollowupContext
-from .text import content_words, tokens
+from .text import STOPWORDS, WH_WORDS, content_words, tokens
 
-_OPENERS = frozenset("and but so then also what about how about".split())
+_OPENERS = frozenset(["and", "but", "so", "then", "also"])
+_OPENING_PHRASES = ("what about", "how about")
 _ANAPHORA = frozenset(
-    "it its it's they them their theirs he him his she her hers this that these those there "
-    "then such the latter former".split()
+    ["it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers", "this", "that", "these", "those", "there", "such", "latter", "former"]
 )
+# Verbs that frame a question without naming its topic.
+_GENERIC = frozenset(
+    ["happen", "happened", "happens", "mean", "meant", "means", "do", "does", "did", "be", "was", "were", "is", "are", "take", "took", "place", "known", "called", "name", "named", "describe", "explain", "role"]
+)
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
 def is_followup(question: str) -> bool:
@@ -25,11 +36,31 @@ def is_followup(question: str) -> bool:
     words = tokens(question)
     if not words:
         return False
-    if words[0] in _OPENERS or " ".join(words[:2]) in _OPENERS:
+    if words[0] in _OPENERS or " ".join(words[:2]) in _OPENING_PHRASES:
         return True
     if any(w in _ANAPHORA for w in words):
         return True
     return len(content_words(question)) <= 1
+
+
+def topic_of(question: str) -> str:
+    """The words of a question that name what it is about, in their order and casing."""
+    words = [
+        w
+        for w in _WORD.findall(question)
+        if w.lower() not in STOPWORDS and w.lower() not in WH_WORDS and w.lower() not in _GENERIC
+    ]
+    return " ".join(words) or question
+
+
+def rewrite(question: str, topic: str) -> str:
+    """Put the topic where the question's first pronoun stands, or after the question."""
+    for match in _WORD.finditer(question):
+        word = match.group().lower()
+        if word in _ANAPHORA:
+            filler = f"{topic}'s" if word in ("its", "their", "his", "her") else topic
+            return question[: match.start()] + filler + question[match.end() :]
+    return f"{question.rstrip(' ?.!')} {topic}?"
 
 
 def followup_context(question: str, history: list[Turn]) -> FollowupContext | None:
@@ -38,5 +69,9 @@ def followup_context(question: str, history: list[Turn]) -> FollowupContext | No
         return None
     for turn in reversed(history):
         if turn.answerable:
-            return FollowupContext(topic=turn.topic, passage_ids=turn.passage_ids)
+            return FollowupContext(
+                topic=turn.topic,
+                passage_ids=turn.passage_ids,
+                query=rewrite(question, turn.topic),
+            )
     return None

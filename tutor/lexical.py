@@ -24,7 +24,10 @@ class BM25:
             for term, tf in Counter(doc).items():
                 postings.setdefault(term, []).append((i, tf))
         self._postings = {
-            t: (np.array([d for d, _ in p], dtype=np.int64), np.array([f for _, f in p], np.float32))
+            t: (
+                np.array([d for d, _ in p], dtype=np.int64),
+                np.array([f for _, f in p], np.float32),
+            )
             for t, p in postings.items()
         }
         self.idf = {

@@ -7,11 +7,17 @@ Features of a candidate sentence for a question:
                   sentence before it (finds "Its length was…" for a question naming "it")
   lexical         BM25 of the sentence, relative to the best candidate's
   coverage        share of the question's content words (weighted by rarity) found in the
-                  sentence or its section title, at half weight in the sentence before it;
+                  sentence or its section title, at half weight in the sentence
+                  before it;
                   a word found in neither counts by its best embedding similarity to the
                   sentence's words ("built" ~ "erected"), scaled between SOFT_FLOOR and 1
-  answer_type     the sentence holds a new span of the type the question asks for
-  prior           for follow-ups, closeness to what the previous turn cited
+  answer_type     the sentence holds a new span of the type the question asks for (half
+                  credit when only an adjacent sentence does: the answer will widen to it)
+  numbers         the question's numerals (a year) appear in the sentence or the one before
+                  (+1), or the sentence names other numbers but not those (-1)
+  proximity       for follow-ups, nearness in the same section to what the previous turn
+                  cited, 1 / (1 + distance in sentences), at 0.7 before it (a follow-up
+                  more often asks what came next); the cited sentence itself is penalised
 The score is a weighted sum; weights were chosen on the development set (see README).
 """
 
@@ -23,7 +29,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .answer_types import AnswerType, expected_type, has_new_answer
+from .answer_types import AnswerType, expected_type, has_new_answer, numbers_in
 from .course import Course
 from .domain import Passage
 from .lexical import BM25
@@ -31,6 +37,7 @@ from .ports import Embedder
 from .text import content_stems, content_words, lexical_terms, stem
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
+CONTEXT_SENTENCES = 1  # how far back a sentence's subject may have been named
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
 SOFT_FULL = 0.85  # and above this the words are near-synonyms
 NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
@@ -44,8 +51,8 @@ class RetrievalWeights:
     lexical: float = 0.05
     coverage: float = 0.20
     answer_type: float = 0.15
-    same_paragraph: float = 0.06
-    same_section: float = 0.03
+    numbers: float = 0.05
+    proximity: float = 0.10
     repeat: float = -0.10
     candidates: int = 48
 
@@ -84,6 +91,7 @@ class FollowupContext:
 
     topic: str
     passage_ids: tuple[int, ...] = field(default=())
+    query: str = ""  # the question rewritten with the topic in place
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
@@ -128,12 +136,13 @@ class Retriever:
         self, question: str, followup: FollowupContext | None = None, k: int = 10
     ) -> Retrieval:
         w = self.weights
-        query = f"{question} {followup.topic}" if followup else question
+        query = (followup.query or f"{question} {followup.topic}") if followup else question
         vector, word_vectors = self._embed(query, question)
         q_terms = content_stems(question)
         topic_terms = content_stems(followup.topic) if followup else []
         all_terms = list(dict.fromkeys(q_terms + topic_terms))
         kind = expected_type(question)
+        q_numbers = numbers_in(question)
 
         n = len(self.course.passages)
         if n == 0:
@@ -159,33 +168,39 @@ class Retriever:
         weights = {t: self.idf(t) * (1.0 if t in q_terms else 0.5) for t in all_terms}
         total = sum(weights.values()) or 1.0
         previous = set(followup.passage_ids) if followup else set()
-        prev_paragraphs = {self.course.passages[i].paragraph for i in previous}
-        prev_sections = {self.course.passages[i].section for i in previous}
 
         scored: list[Scored] = []
         for j, pid in enumerate(candidates.tolist()):
             p = self.course.passages[pid]
             coverage = self._coverage(pid, weights, word_vectors) / total
-            typed = has_new_answer(p.text, kind, question)
+            typed = self._typed(pid, kind, question)
             score = (
                 w.dense_sentence * float(dense_s[j])
                 + w.dense_context * float(dense_c[j])
                 + w.lexical * float(lex_norm[j])
                 + w.coverage * coverage
                 + w.answer_type * typed
+                + w.numbers * self._number_agreement(pid, q_numbers)
             )
             if previous:
-                if p.paragraph in prev_paragraphs:
-                    score += w.same_paragraph
-                elif p.section in prev_sections:
-                    score += w.same_section
+                score += w.proximity * self._proximity(pid, previous)
                 if pid in previous:
                     score += w.repeat
             scored.append(
-                Scored(p, score, max(float(dense_s[j]), float(dense_c[j])), float(lex[j]), coverage, typed)
+                Scored(
+                    p,
+                    score,
+                    max(float(dense_s[j]), float(dense_c[j])),
+                    float(lex[j]),
+                    coverage,
+                    typed == 1.0,
+                )
             )
         scored.sort(key=lambda s: s.score, reverse=True)
-        unknown_share, unknown_names = self._unknown(question, weights, word_vectors)
+        # For the share of unknown words a borrowed topic counts in full: it was answered.
+        unknown_share, unknown_names = self._unknown(
+            question, {t: self.idf(t) for t in all_terms}, word_vectors
+        )
         top = scored[:k]
         return Retrieval(
             question=question,
@@ -198,14 +213,46 @@ class Retriever:
             best_coverage=max(s.coverage for s in scored),
         )
 
+    def _proximity(self, pid: int, previous: set[int]) -> float:
+        p = self.course.passages[pid]
+        best = 0.0
+        for other in previous:
+            q = self.course.passages[other]
+            if q.doc_id != p.doc_id or q.section != p.section or other == pid:
+                continue
+            distance = abs(pid - other)
+            best = max(best, (1.0 if pid > other else 0.7) / (1 + distance) * 2)
+        return min(best, 1.0)
+
+    def _typed(self, pid: int, kind: AnswerType, question: str) -> float:
+        if kind is AnswerType.NONE:
+            return 0.0
+        if has_new_answer(self.course.passages[pid].text, kind, question):
+            return 1.0
+        for step in (-1, 1):
+            other = self.course.neighbour(pid, step)
+            if other and has_new_answer(other.text, kind, question):
+                return 0.5
+        return 0.0
+
+    def _number_agreement(self, pid: int, asked: set[str]) -> float:
+        if not asked:
+            return 0.0
+        own = numbers_in(self.course.passages[pid].text)
+        before = self.course.neighbour(pid, -1)
+        near = own | (numbers_in(before.text) if before else set())
+        if asked & near:
+            return 1.0
+        return -1.0 if own else 0.0
+
     def _embed(self, query: str, question: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """The query's vector and one per content word of the question.
+        """The search vector and one vector per content word of the query.
 
         Words the course uses already have a vector in the index; only the others are
         embedded, in the same model call as the query.
         """
         vocab_vectors = self.course.vocabulary_vectors
-        words = list(dict.fromkeys(content_words(question)))
+        words = list(dict.fromkeys(content_words(query)))
         known = {w: self._vocab[w] for w in words if w in self._vocab}
         missing = [w for w in words if w not in known]
         embedded = self.embedder.embed([query, *missing])
@@ -241,8 +288,11 @@ class Retriever:
     ) -> float:
         p = self.course.passages[pid]
         own = self._terms[pid] | self._section_terms.get(p.section, set())
-        before = self.course.neighbour(pid, -1)
-        near = self._terms[before.passage_id] if before else set()
+        near: set[str] = set()
+        for step in range(1, CONTEXT_SENTENCES + 1):
+            before = self.course.neighbour(pid, -step)
+            if before:
+                near |= self._terms[before.passage_id]
         got = 0.0
         for term, weight in weights.items():
             if term in own:

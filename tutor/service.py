@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
-from .conversation import followup_context
+from .conversation import followup_context, topic_of
 from .course import Course
 from .domain import Answer, Document, Turn
 from .errors import InvalidInput
@@ -96,7 +96,7 @@ class Tutor:
         retrieval = self.retriever.retrieve(text, followup)
         composed = self.composer.compose(retrieval)
         confidence = round(self.policy.confidence(retrieval, composed.typed), 4)
-        topic = followup.topic if followup else text
+        topic = followup.topic if followup else topic_of(text)
         if not self.policy.answerable(retrieval, composed.typed):
             suggestions = self._suggestions(retrieval)
             message = (
@@ -106,9 +106,7 @@ class Tutor:
             self.store.append_turn(sid, Turn(text, retrieval.query, message, False, (), topic))
             return Answer(message, False, confidence, (), sid, None, tuple(suggestions))
         cited = tuple(s.passage.passage_id for s in retrieval.ranked[:1])
-        self.store.append_turn(
-            sid, Turn(text, retrieval.query, composed.text, True, cited, topic)
-        )
+        self.store.append_turn(sid, Turn(text, retrieval.query, composed.text, True, cited, topic))
         return Answer(composed.text, True, confidence, composed.citations, sid)
 
     def _suggestions(self, retrieval: Retrieval, count: int = 3) -> list[str]:

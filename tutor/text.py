@@ -10,20 +10,10 @@ import snowballstemmer
 _TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are aren't as at be because
-    been before being below between both but by can could did didn't do does doesn't doing
-    don't down during each either else ever every few for from further had has have having he
-    her here hers herself him himself his how however i if in into is isn't it its itself just
-    let like me more most much must my myself neither no nor not now of off on once only or
-    other others our ours ourselves out over own same shall she should so some such than that
-    the their theirs them themselves then there these they this those through thus to too
-    under until up upon us very was wasn't we were weren't what when where which while who
-    whom whose why will with within without would yet you your yours yourself yourselves
-    tell explain describe please know say said get got one ones s"""
-    .split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "either", "else", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "isn't", "it", "its", "itself", "just", "let", "like", "me", "more", "most", "much", "must", "my", "myself", "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "others", "our", "ours", "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "wasn't", "we", "were", "weren't", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", "tell", "explain", "describe", "please", "know", "say", "said", "get", "got", "one", "ones", "s"]
 )
 
-WH_WORDS = frozenset("what when where which who whom whose why how".split())
+WH_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])
 
 _stemmer = snowballstemmer.stemmer("english")
 
@@ -32,31 +22,90 @@ _stemmer = snowballstemmer.stemmer("english")
 _IRREGULAR = {
     form: base
     for base, forms in (
-        ("arise", "arose arisen"), ("be", "was were been"), ("bear", "bore borne born"),
-        ("beat", "beaten"), ("become", "became"), ("begin", "began begun"),
-        ("bind", "bound"), ("blow", "blew blown"), ("break", "broke broken"),
-        ("bring", "brought"), ("build", "built"), ("buy", "bought"), ("catch", "caught"),
-        ("choose", "chose chosen"), ("come", "came"), ("deal", "dealt"), ("do", "did done"),
-        ("draw", "drew drawn"), ("drive", "drove driven"), ("eat", "ate eaten"),
-        ("fall", "fell fallen"), ("feel", "felt"), ("fight", "fought"), ("find", "found"),
-        ("flee", "fled"), ("fly", "flew flown"), ("forbid", "forbade forbidden"),
-        ("forget", "forgot forgotten"), ("freeze", "froze frozen"), ("get", "got gotten"),
-        ("give", "gave given"), ("go", "went gone"), ("grow", "grew grown"),
-        ("hang", "hung"), ("have", "had has"), ("hear", "heard"), ("hide", "hid hidden"),
-        ("hold", "held"), ("keep", "kept"), ("know", "knew known"), ("lead", "led"),
-        ("leave", "left"), ("lend", "lent"), ("lie", "lay lain"), ("lose", "lost"),
-        ("make", "made"), ("mean", "meant"), ("meet", "met"), ("pay", "paid"),
-        ("ride", "rode ridden"), ("rise", "rose risen"), ("run", "ran"), ("say", "said"),
-        ("see", "saw seen"), ("seek", "sought"), ("sell", "sold"), ("send", "sent"),
-        ("shake", "shook shaken"), ("shoot", "shot"), ("show", "shown"), ("sink", "sank sunk"),
-        ("sit", "sat"), ("speak", "spoke spoken"), ("spend", "spent"), ("stand", "stood"),
-        ("steal", "stole stolen"), ("strike", "struck stricken"), ("swear", "swore sworn"),
-        ("take", "took taken"), ("teach", "taught"), ("tear", "tore torn"),
-        ("tell", "told"), ("think", "thought"), ("throw", "threw thrown"),
-        ("understand", "understood"), ("undertake", "undertook undertaken"),
-        ("wake", "woke woken"), ("wear", "wore worn"), ("win", "won"),
-        ("withdraw", "withdrew withdrawn"), ("write", "wrote written"),
-        ("overthrow", "overthrew overthrown"), ("arise", "arose"), ("shine", "shone"),
+        ("arise", "arose arisen"),
+        ("be", "was were been"),
+        ("bear", "bore borne born"),
+        ("beat", "beaten"),
+        ("become", "became"),
+        ("begin", "began begun"),
+        ("bind", "bound"),
+        ("blow", "blew blown"),
+        ("break", "broke broken"),
+        ("bring", "brought"),
+        ("build", "built"),
+        ("buy", "bought"),
+        ("catch", "caught"),
+        ("choose", "chose chosen"),
+        ("come", "came"),
+        ("deal", "dealt"),
+        ("do", "did done"),
+        ("draw", "drew drawn"),
+        ("drive", "drove driven"),
+        ("eat", "ate eaten"),
+        ("fall", "fell fallen"),
+        ("feel", "felt"),
+        ("fight", "fought"),
+        ("find", "found"),
+        ("flee", "fled"),
+        ("fly", "flew flown"),
+        ("forbid", "forbade forbidden"),
+        ("forget", "forgot forgotten"),
+        ("freeze", "froze frozen"),
+        ("get", "got gotten"),
+        ("give", "gave given"),
+        ("go", "went gone"),
+        ("grow", "grew grown"),
+        ("hang", "hung"),
+        ("have", "had has"),
+        ("hear", "heard"),
+        ("hide", "hid hidden"),
+        ("hold", "held"),
+        ("keep", "kept"),
+        ("know", "knew known"),
+        ("lead", "led"),
+        ("leave", "left"),
+        ("lend", "lent"),
+        ("lie", "lay lain"),
+        ("lose", "lost"),
+        ("make", "made"),
+        ("mean", "meant"),
+        ("meet", "met"),
+        ("pay", "paid"),
+        ("ride", "rode ridden"),
+        ("rise", "rose risen"),
+        ("run", "ran"),
+        ("say", "said"),
+        ("see", "saw seen"),
+        ("seek", "sought"),
+        ("sell", "sold"),
+        ("send", "sent"),
+        ("shake", "shook shaken"),
+        ("shoot", "shot"),
+        ("show", "shown"),
+        ("sink", "sank sunk"),
+        ("sit", "sat"),
+        ("speak", "spoke spoken"),
+        ("spend", "spent"),
+        ("stand", "stood"),
+        ("steal", "stole stolen"),
+        ("strike", "struck stricken"),
+        ("swear", "swore sworn"),
+        ("take", "took taken"),
+        ("teach", "taught"),
+        ("tear", "tore torn"),
+        ("tell", "told"),
+        ("think", "thought"),
+        ("throw", "threw thrown"),
+        ("understand", "understood"),
+        ("undertake", "undertook undertaken"),
+        ("wake", "woke woken"),
+        ("wear", "wore worn"),
+        ("win", "won"),
+        ("withdraw", "withdrew withdrawn"),
+        ("write", "wrote written"),
+        ("overthrow", "overthrew overthrown"),
+        ("arise", "arose"),
+        ("shine", "shone"),
     )
     for form in forms.split()
 }
