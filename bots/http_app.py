@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -22,7 +22,11 @@ from .schemas import AskRequest, AskResponse, DocumentOut, DocumentSummary, Prob
 log = logging.getLogger(__name__)
 
 _STATUS = {InvalidInput: 400, NotFound: 404, Unavailable: 503}
-_ERRORS = {400: {"model": Problem}, 404: {"model": Problem}, 422: {"model": Problem}}
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": Problem},
+    404: {"model": Problem},
+    422: {"model": Problem},
+}
 
 
 def _status_of(exc: TutorError) -> int:

@@ -192,10 +192,8 @@ def _title_from_stem(path: Path) -> str:
 def parse_document(path: Path, raw: str) -> ParsedDocument:
     """Clean `raw` (the content of `path`) and split it into sections and sentences."""
     blocks = _drop_empty_headings(_blocks(raw))
-    if blocks and blocks[0].kind == "heading":
-        title = blocks.pop(0).text
-    else:
-        title = _title_from_stem(path)
+    has_title = bool(blocks) and blocks[0].kind == "heading"
+    title = blocks.pop(0).text if has_title else _title_from_stem(path)
 
     parts: list[str] = [title]
     pos = len(title)

@@ -45,7 +45,10 @@ class SentenceTransformerEmbedder:
         self._model.eval()
         self._batch_size = batch_size
         self._name = model_path.name if model_path.name != "model" else model_path.parent.name
-        get_dim = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        get_dim = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
         dim = get_dim()
         self._dim = int(dim) if dim else int(self.embed(["x"]).shape[1])
 

@@ -15,7 +15,9 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9А-Я�
 
 # Lower-cased words that end with a full stop without ending a sentence.
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "ft", "vs", "cf", "e.g", "i.e", "viz", "al", "approx", "ca", "no", "nos", "vol", "vols", "fig", "figs", "p", "pp", "ch", "sec", "art", "gen", "col", "lt", "sgt", "capt", "cmdr", "adm", "gov", "sen", "rep", "pres", "inc", "ltd", "co", "corp", "bros", "dept", "univ", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"]
+    """mr mrs ms dr prof sr jr st mt ft vs cf e.g i.e viz al approx ca no nos vol vols fig figs
+    p pp ch sec art gen col lt sgt capt cmdr adm gov sen rep pres inc ltd co corp bros dept
+    univ jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 )
 
 _VERBISH = re.compile(
@@ -69,9 +71,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     for match in _BOUNDARY.finditer(text, start, end):
         stop = match.end()
         dot = match.start()
-        if text[dot] == "." and match.group().startswith(".") and len(match.group()) == 1:
-            if _is_abbreviation(text, dot):
-                continue
+        if match.group() == "." and _is_abbreviation(text, dot):
+            continue
         if _inside_quote(text, cursor, stop):
             continue
         spans.append((cursor, stop))

@@ -259,10 +259,13 @@ def _remove_old_builds(root: Path, keep: str) -> None:
             continue
         if child.name.startswith("build-") and child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
-        elif child.name.startswith(".tmp-") and child.is_dir():
-            # a build that died before finishing; only remove it once it is clearly abandoned
-            if time.time() - child.stat().st_mtime > 3600:
-                shutil.rmtree(child, ignore_errors=True)
+        elif (
+            child.name.startswith(".tmp-")
+            and child.is_dir()
+            and time.time() - child.stat().st_mtime > 3600
+        ):
+            # a build that died before finishing, clearly abandoned by now
+            shutil.rmtree(child, ignore_errors=True)
 
 
 def load_course(data_dir: Path) -> Course:

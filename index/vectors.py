@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -15,7 +16,7 @@ HNSW_EF_SEARCH = 96
 class FaissVectorIndex:
     """Inner-product search over L2-normalised vectors (so scores are cosines)."""
 
-    def __init__(self, index: object):
+    def __init__(self, index: Any):
         self._index = index
 
     @classmethod
@@ -24,6 +25,7 @@ class FaissVectorIndex:
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = vectors.shape
+        index: Any
         if n < EXACT_SEARCH_LIMIT:
             index = faiss.IndexFlatIP(dim)
         else:
@@ -52,11 +54,11 @@ class FaissVectorIndex:
 
     @property
     def size(self) -> int:
-        return int(self._index.ntotal)  # type: ignore[attr-defined]
+        return int(self._index.ntotal)
 
     def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = max(1, min(k, self.size))
         if hasattr(self._index, "hnsw"):
             self._index.hnsw.efSearch = max(HNSW_EF_SEARCH, k)
-        scores, ids = self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)  # type: ignore[attr-defined]
+        scores, ids = self._index.search(np.ascontiguousarray(vectors, dtype=np.float32), k)
         return scores, ids

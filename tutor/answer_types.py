@@ -51,10 +51,12 @@ YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 
 _CALENDAR = frozenset(
-    _MONTHS.split("|") + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    [*_MONTHS.split("|"), *"monday tuesday wednesday thursday friday saturday sunday".split()]
 )
 _SENTENCE_OPENERS = frozenset(
-    ["a", "an", "the", "in", "on", "at", "by", "of", "for", "from", "to", "this", "that", "these", "those", "it", "its", "he", "she", "they", "his", "her", "their", "there", "then", "thus", "however", "but", "and", "as", "after", "before", "during", "since", "until", "when", "while", "although", "most", "some", "many", "much", "all", "both", "each", "every", "another", "such", "our", "we", "you", "i"]
+    """a an the in on at by of for from to this that these those it its he she they his her
+    their there then thus however but and as after before during since until when while
+    although most some many much all both each every another such our we you i""".split()
 )
 
 

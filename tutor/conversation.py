@@ -22,11 +22,13 @@ from .text import STOPWORDS, WH_WORDS, content_words, tokens
 _OPENERS = frozenset(["and", "but", "so", "then", "also"])
 _OPENING_PHRASES = ("what about", "how about")
 _ANAPHORA = frozenset(
-    ["it", "its", "it's", "they", "them", "their", "theirs", "he", "him", "his", "she", "her", "hers", "this", "that", "these", "those", "there", "such", "latter", "former"]
+    """it its it's they them their theirs he him his she her hers this that these those there
+    such latter former""".split()
 )
 # Verbs that frame a question without naming its topic.
 _GENERIC = frozenset(
-    ["happen", "happened", "happens", "mean", "meant", "means", "do", "does", "did", "be", "was", "were", "is", "are", "take", "took", "place", "known", "called", "name", "named", "describe", "explain", "role"]
+    """happen happened happens mean meant means do does did be was were is are take took place
+    known called name named describe explain role""".split()
 )
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 

@@ -10,7 +10,16 @@ import snowballstemmer
 _TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "aren't", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "didn't", "do", "does", "doesn't", "doing", "don't", "down", "during", "each", "either", "else", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "isn't", "it", "its", "itself", "just", "let", "like", "me", "more", "most", "much", "must", "my", "myself", "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "others", "our", "ours", "ourselves", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "was", "wasn't", "we", "were", "weren't", "what", "when", "where", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "yourselves", "tell", "explain", "describe", "please", "know", "say", "said", "get", "got", "one", "ones", "s"]
+    """a about above after again against all also am an and any are aren't as at be because
+    been before being below between both but by can could did didn't do does doesn't doing
+    don't down during each either else ever every few for from further had has have having
+    he her here hers herself him himself his how however i if in into is isn't it its itself
+    just let like me more most much must my myself neither no nor not now of off on once
+    only or other others our ours ourselves out over own same shall she should so some such
+    than that the their theirs them themselves then there these they this those through thus
+    to too under until up upon us very was wasn't we were weren't what when where which
+    while who whom whose why will with within without would yet you your yours yourself
+    yourselves tell explain describe please know say said get got one ones s""".split()
 )
 
 WH_WORDS = frozenset(["what", "when", "where", "which", "who", "whom", "whose", "why", "how"])

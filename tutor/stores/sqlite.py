@@ -7,6 +7,7 @@ write survives a crash of the process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
@@ -90,9 +91,8 @@ class SQLiteStateStore:
     def close(self) -> None:
         with self._lock:
             for conn in self._all:
-                try:
+                # closing from a thread that did not open it may refuse; the process is ending
+                with contextlib.suppress(sqlite3.ProgrammingError):
                     conn.close()
-                except sqlite3.ProgrammingError:
-                    pass  # closed from a thread that did not open it; the process is ending
             self._all.clear()
         self._local = threading.local()
