@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
@@ -47,6 +48,30 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from tutor.calibration import fit, observe
+
+    from .wiring import build_tutor
+
+    tutor = build_tutor(settings.model_copy(update={"state_url": "memory:"}), progress=True)
+    result = fit(observe(tutor, Path(args.set)))
+    for o in sorted(result.observations, key=lambda o: o.answerable):
+        verdict = "answerable  " if o.answerable else "unanswerable"
+        print(
+            f"{verdict} dense={o.dense:.3f} unknown={o.unknown_share:.3f} "
+            f"names={o.unknown_names} typed={int(o.typed)}  {o.question}"
+        )
+    print(
+        f"lowest answerable evidence {result.lowest_answerable:.3f}, highest unanswerable "
+        f"{result.highest_unanswerable:.3f}, gap {result.gap:.3f}"
+    )
+    print("policy:", json.dumps(asdict(result.policy)))
+    return 0
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -72,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the API's JSON reply")
     p.add_argument("--session", default=None, help="continue this session")
     p.set_defaults(run=_ask)
+
+    p = sub.add_parser("calibrate", help="fit the abstention policy on a question set")
+    p.add_argument("--set", required=True, help="JSON lines as in shared/eval/dev.jsonl")
+    p.set_defaults(run=_calibrate)
 
     p = sub.add_parser("serve", help="serve the HTTP API")
     p.add_argument("--host", default=None)

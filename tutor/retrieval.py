@@ -170,9 +170,11 @@ class Retriever:
         previous = set(followup.passage_ids) if followup else set()
 
         scored: list[Scored] = []
-        for j, pid in enumerate(candidates.tolist()):
+        candidate_ids = candidates.tolist()
+        soft = self._soft_matches(candidate_ids, list(weights), word_vectors)
+        for j, pid in enumerate(candidate_ids):
             p = self.course.passages[pid]
-            coverage = self._coverage(pid, weights, word_vectors) / total
+            coverage = self._coverage(pid, weights, soft[pid]) / total
             typed = self._typed(pid, kind, question)
             score = (
                 w.dense_sentence * float(dense_s[j])
@@ -283,9 +285,31 @@ class Retriever:
                 unknown_names += 1
         return unknown / (sum(weights.values()) or 1.0), unknown_names
 
-    def _coverage(
-        self, pid: int, weights: dict[str, float], word_vectors: dict[str, np.ndarray]
-    ) -> float:
+    def _soft_matches(
+        self, candidates: list[int], terms: list[str], word_vectors: dict[str, np.ndarray]
+    ) -> dict[int, np.ndarray]:
+        """For each candidate, each term's best similarity to its words, scaled to [0, 1].
+
+        One matrix product over the union of the candidates' words, not one per pair.
+        """
+        vocab = self.course.vocabulary_vectors
+        rows = [i for i, t in enumerate(terms) if t in word_vectors]
+        out = {pid: np.zeros(len(terms), dtype=np.float32) for pid in candidates}
+        if vocab is None or not rows:
+            return out
+        union = np.unique(np.concatenate([self._word_ids[pid] for pid in candidates] or [[]]))
+        if not len(union):
+            return out
+        term_matrix = np.stack([word_vectors[terms[i]] for i in rows])
+        sims = np.asarray(vocab[union.astype(np.int64)]) @ term_matrix.T  # words x terms
+        scaled = np.clip((sims - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0.0, 1.0)
+        for pid in candidates:
+            ids = self._word_ids[pid]
+            if len(ids):
+                out[pid][rows] = scaled[np.searchsorted(union, ids)].max(axis=0)
+        return out
+
+    def _coverage(self, pid: int, weights: dict[str, float], soft: np.ndarray) -> float:
         p = self.course.passages[pid]
         own = self._terms[pid] | self._section_terms.get(p.section, set())
         near: set[str] = set()
@@ -294,17 +318,9 @@ class Retriever:
             if before:
                 near |= self._terms[before.passage_id]
         got = 0.0
-        for term, weight in weights.items():
+        for i, (term, weight) in enumerate(weights.items()):
             if term in own:
                 got += weight
-                continue
-            soft = self._soft_match(pid, word_vectors.get(term))
-            got += weight * max(0.5 if term in near else 0.0, soft)
+            else:
+                got += weight * max(0.5 if term in near else 0.0, float(soft[i]))
         return got
-
-    def _soft_match(self, pid: int, vector: np.ndarray | None) -> float:
-        ids = self._word_ids[pid]
-        if vector is None or self.course.vocabulary_vectors is None or not len(ids):
-            return 0.0
-        best = float(np.max(np.asarray(self.course.vocabulary_vectors[ids]) @ vector))
-        return min(1.0, max(0.0, (best - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR)))

@@ -1,0 +1,112 @@
+"""Answer typing: what a question asks for and whether a sentence holds a new span of it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tutor.answer_types import AnswerType, expected_type, has_new_answer, numbers_in, spans_of_type
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When was the Berlin Wall erected?", AnswerType.DATE),
+        ("What year did Stalin die?", AnswerType.DATE),
+        ("In what year was the treaty signed?", AnswerType.DATE),
+        ("What date was the armistice concluded?", AnswerType.DATE),
+        ("Until what year did Gromyko lead the ministry?", AnswerType.DATE),
+        ("How many states signed the pact?", AnswerType.NUMBER),
+        ("How much grain was sold?", AnswerType.NUMBER),
+        ("How long was the pipeline?", AnswerType.QUANTITY),
+        ("How long did the crisis last?", AnswerType.QUANTITY),
+        ("How far is Vienna from Moscow?", AnswerType.QUANTITY),
+        ("Who headed the Foreign Ministry?", AnswerType.NAME),
+        ("Whose idea was the free city?", AnswerType.NAME),
+        ("Where was the naval base?", AnswerType.NAME),
+        ("Which country left the pact?", AnswerType.NAME),
+        ("What city hosted the summit?", AnswerType.NAME),
+        ("What was the Warsaw Pact?", AnswerType.NONE),
+        ("Why was the wall built?", AnswerType.NONE),
+        ("Explain the Caribbean crisis.", AnswerType.NONE),
+    ],
+)
+def test_expected_type(question: str, kind: AnswerType) -> None:
+    assert expected_type(question) is kind
+
+
+def test_date_spans() -> None:
+    assert spans_of_type("On August 13, the Berlin Wall was erected.", AnswerType.DATE) == [
+        "August 13"
+    ]
+    assert spans_of_type(
+        "In 1955, in mid-May, an agreement was signed with Austria.", AnswerType.DATE
+    ) == ["1955", "mid-May"]
+    assert spans_of_type("By the end of the 1950s, the 50's trade grew.", AnswerType.DATE) == [
+        "1950s",
+        "50's",
+    ]
+
+
+def test_number_spans_exclude_years() -> None:
+    assert spans_of_type("In 1956, 70 states signed and three others.", AnswerType.NUMBER) == [
+        "70",
+        "three",
+    ]
+
+
+def test_quantity_spans_need_a_unit() -> None:
+    sentence = "Its length was 4.5 thousand km and it took three years, with 70 delays."
+    assert spans_of_type(sentence, AnswerType.QUANTITY) == ["4.5 thousand km", "three years"]
+
+
+def test_name_spans_skip_sentence_opener() -> None:
+    assert spans_of_type("In May Khrushchev met Kennedy in Vienna.", AnswerType.NAME) == [
+        "Khrushchev",
+        "Kennedy",
+        "Vienna",
+    ]
+    assert spans_of_type("The Berlin Wall fell.", AnswerType.NAME) == ["Berlin Wall"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The treaty was signed in August.", "On Monday the talks resumed.", "In May talks began."],
+)
+def test_months_and_weekdays_are_not_names(sentence: str) -> None:
+    assert spans_of_type(sentence, AnswerType.NAME) == []
+
+
+def test_none_type_has_no_spans() -> None:
+    assert spans_of_type("On August 13, Kennedy spoke.", AnswerType.NONE) == []
+
+
+def test_has_new_answer_false_when_only_span_is_in_question() -> None:
+    sentence = "In 1955 the treaty was signed."
+    assert has_new_answer(sentence, AnswerType.DATE, "What happened in 1955?") is False
+    assert has_new_answer(sentence, AnswerType.DATE, "When was the treaty signed?") is True
+
+
+def test_has_new_answer_for_names() -> None:
+    assert has_new_answer("Khrushchev met Kennedy.", AnswerType.NAME, "Who met Kennedy?")
+    assert not has_new_answer("Kennedy arrived.", AnswerType.NAME, "Who was Kennedy?")
+
+
+def test_month_alone_is_a_date_not_a_name() -> None:
+    sentence = "The talks began in August."
+    assert has_new_answer(sentence, AnswerType.DATE, "When did the talks begin?")
+    assert not has_new_answer(sentence, AnswerType.NAME, "Who began the talks?")
+
+
+def test_has_new_answer_false_for_none_type() -> None:
+    assert not has_new_answer("In 1955 Kennedy came.", AnswerType.NONE, "What happened?")
+
+
+def test_has_new_answer_for_quantity() -> None:
+    question = "How long was the X pipeline?"
+    assert has_new_answer("Its length was 40 km.", AnswerType.QUANTITY, question)
+    assert not has_new_answer("The X pipeline was built.", AnswerType.QUANTITY, question)
+
+
+def test_numbers_in() -> None:
+    assert numbers_in("In 1956, 70 states and 4.5 km.") == {"1956", "70", "4.5"}
+    assert numbers_in("No digits here.") == set()
