@@ -36,6 +36,7 @@ _INLINE_MARKUP = (
 )
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
+MAX_CHROME_WORDS = 16
 MAX_HEADING_CHARS = 90
 MAX_HEADING_WORDS = 14
 ONE_PARAGRAPH_PER_LINE_CHARS = 160  # a block with a line this long is not hard-wrapped
@@ -72,8 +73,8 @@ class _Block:
 
 
 def doc_id_for(path: Path) -> str:
-    """A URL-safe id from the file name: lower case, words joined by hyphens."""
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    """An id from the file name: lower-case letters and digits (any script), hyphens between."""
+    slug = re.sub(r"[\W_]+", "-", path.stem.lower()).strip("-")
     return slug or "document"
 
 
@@ -93,8 +94,14 @@ def _looks_like_heading(line: str) -> bool:
     )
 
 
-def _is_chrome(line: str) -> bool:
-    return bool(_CHROME.search(line)) or not any(ch.isalpha() or ch.isdigit() for ch in line)
+def _is_chrome(text: str) -> bool:
+    """A short notice ("© 2018 example.com", "Powered by WordPress") or a line of symbols.
+
+    Only short blocks count: a paragraph that merely mentions copyright is course text.
+    """
+    if not any(ch.isalpha() or ch.isdigit() for ch in text):
+        return True
+    return len(text.split()) <= MAX_CHROME_WORDS and bool(_CHROME.search(text))
 
 
 def _raw_blocks(raw: str) -> list[list[str]]:

@@ -26,7 +26,7 @@ _VERBISH = re.compile(
     r"said|told|left|found|thought|knew|got|put|set|ran|sent|built|brought|bought|fought|kept|"
     r"felt|stood|wrote|spoke|broke|chose|rose|fell|drove|grew|threw|paid|meant|lay|sat|struck|"
     r"seems|means|shows|remains|includes|became|becomes|lies|goes|makes|takes|gives|says|"
-    r"\w{3,}ed|\w{3,}ied)$",
+    r"\w{2,}ed)$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[\w'’-]+")
@@ -42,6 +42,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     token = text[start:dot]
     if not token:
         return False
+    if token.isdigit() and len(token) <= 2:
+        return True  # an inline list number: "were: 1. Trade. 2. Culture."
     if len(token) == 1 and token.isalpha() and token.isupper():
         return True  # an initial: "J. F. Kennedy"
     if "." in token and all(part.isalpha() and len(part) <= 2 for part in token.split(".")):
@@ -59,6 +61,9 @@ def _inside_quote(text: str, start: int, pos: int) -> bool:
 def _is_fragment(sentence: str) -> bool:
     if not sentence.endswith("."):
         return False  # a question or an exclamation stands on its own
+    letters = [ch for ch in sentence if ch.isalpha()]
+    if sum(ch.isascii() for ch in letters) < 0.8 * len(letters):
+        return False  # the verb test knows English only
     words = _WORD.findall(sentence)
     return len(words) <= MAX_FRAGMENT_WORDS and not any(_VERBISH.match(w) for w in words)
 

@@ -35,7 +35,7 @@ from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
 FORMAT_VERSION = 1
-PARSER_VERSION = 1  # bump when cleaning or sentence splitting changes the stored text
+PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,10 @@ def parse_texts(files: list[tuple[Path, str]]) -> tuple[list[Document], list[Pas
         parsed = parse_document(path, raw)
         doc = parsed.document
         if doc.doc_id in seen_ids:  # two files whose names slug the same way
-            doc = Document(f"{doc.doc_id}-{len(seen_ids)}", doc.title, doc.text, doc.sections)
+            n = 2
+            while f"{doc.doc_id}-{n}" in seen_ids:
+                n += 1
+            doc = Document(f"{doc.doc_id}-{n}", doc.title, doc.text, doc.sections)
         seen_ids.add(doc.doc_id)
         documents.append(doc)
         last_paragraph = -1

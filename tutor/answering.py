@@ -31,10 +31,13 @@ _LEANS_BACK = re.compile(
     r")\b",
     re.IGNORECASE,
 )
+# Connectives dropped from the front of an answer: these always link to what came before;
+# the phrases only when a comma closes them ("As a result, …", not "As a result of …").
 _CONNECTIVE = re.compile(
-    r"^(?:thus|however|but|and|so|also|moreover|furthermore|in addition|nevertheless|"
-    r"accordingly|basically|undoubtedly|therefore|hence|meanwhile|besides|in turn|indeed|"
-    r"consequently|as a result|at the same time)\b,?\s+",
+    r"^(?:(?:thus|however|but|and|also|moreover|furthermore|nevertheless|accordingly|"
+    r"therefore|hence|consequently|at the same time(?! as\b))\b,?|"
+    r"(?:so|basically|undoubtedly|meanwhile|besides|indeed|in addition|in turn|as a result),)"
+    r"\s+",
     re.IGNORECASE,
 )
 

@@ -30,6 +30,7 @@ _GENERIC = frozenset(
     """happen happened happens mean meant means do does did be was were is are take took place
     known called name named describe explain role""".split()
 )
+_NAME = re.compile(r"\b[A-ZА-ЯЁ]")
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
@@ -42,7 +43,8 @@ def is_followup(question: str) -> bool:
         return True
     if any(w in _ANAPHORA for w in words):
         return True
-    return len(content_words(question)) <= 1
+    # "Why?" or "When exactly?" lean on the last turn; "Who was Gromyko?" names its topic.
+    return len(content_words(question)) <= 1 and not _NAME.search(question, 1)
 
 
 def topic_of(question: str) -> str:

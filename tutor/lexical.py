@@ -13,7 +13,7 @@ class BM25:
     """Okapi BM25 with the usual k1/b; documents are lists of pre-processed terms."""
 
     def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75):
-        if k1 < 0 or not 0 <= b <= 1:
+        if not (math.isfinite(k1) and k1 >= 0) or not 0 <= b <= 1:
             raise ValueError(f"k1 must be >= 0 and b in [0, 1]; got k1={k1}, b={b}")
         self.k1, self.b = k1, b
         self.size = len(documents)

@@ -209,7 +209,7 @@ class Retriever:
             query=query,
             kind=kind,
             ranked=tuple(top),
-            unknown_share=unknown_share if q_terms else 1.0,
+            unknown_share=unknown_share if all_terms else 1.0,
             unknown_names=unknown_names,
             best_dense=max(s.dense for s in scored),
             best_coverage=max(s.coverage for s in scored),
@@ -297,7 +297,9 @@ class Retriever:
         out = {pid: np.zeros(len(terms), dtype=np.float32) for pid in candidates}
         if vocab is None or not rows:
             return out
-        union = np.unique(np.concatenate([self._word_ids[pid] for pid in candidates] or [[]]))
+        if not candidates:
+            return out
+        union = np.unique(np.concatenate([self._word_ids[pid] for pid in candidates]))
         if not len(union):
             return out
         term_matrix = np.stack([word_vectors[terms[i]] for i in rows])

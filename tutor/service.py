@@ -33,7 +33,7 @@ def check_session_id(session_id: str | None) -> str:
     """A valid session id, or a fresh one when none is given."""
     if session_id is None or session_id == "":
         return new_session_id()
-    if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
+    if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
         raise InvalidInput(
             "session_id must be 1-128 characters of letters, digits and . _ : - "
             "starting with a letter or digit"

@@ -444,11 +444,6 @@ def test_breadcrumb_before_the_title_is_dropped() -> None:
     assert parsed.document.text == "The Thaw\n\nThe thaw began in 1953.\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the chrome rule tests whole paragraphs, so a content paragraph that mentions "
-    "'powered by' or 'copyright' is dropped with everything in it",
-)
 def test_content_mentioning_powered_by_or_copyright_is_kept() -> None:
     raw = """Soviet Technology
 

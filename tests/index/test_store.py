@@ -581,11 +581,6 @@ def test_files_whose_names_slug_alike_get_distinct_ids() -> None:
     assert [p.doc_id for p in passages] == ids
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the de-duplicating suffix '-<number of ids seen>' is not checked against ids "
-    "already taken: week-2.txt, week.md, week.txt give ids week-2, week, week-2",
-)
 def test_deduplicated_ids_do_not_collide_with_existing_ids() -> None:
     documents, _ = parse_texts(
         [

@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import make_course
 from tutor import Answer, InvalidInput, NotFound, Tutor
+from tutor.abstention import AbstentionPolicy
 from tutor.fakes import HashingEmbedder
 from tutor.service import HISTORY_TURNS, Limits, check_question, check_session_id
 from tutor.stores.memory import MemoryStateStore
@@ -87,11 +88,6 @@ def test_non_string_session_id_is_rejected() -> None:
         check_session_id(42)  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="SESSION_ID ends in `$`, which also matches before a trailing newline, so "
-    "'abc\\n' is accepted as a session id distinct from 'abc'",
-)
 def test_session_id_with_trailing_newline_is_rejected() -> None:
     with pytest.raises(InvalidInput):
         check_session_id("abc\n")
@@ -184,12 +180,6 @@ def test_followup_only_looks_back_a_few_turns(fake_tutor: Tutor) -> None:
     assert last_turn(fake_tutor, "s1").query == "When was it erected?"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="is_followup treats any question with <=1 content word as a follow-up, so a "
-    "self-contained 'Who was Gromyko?' borrows the previous topic (query 'Who was Gromyko "
-    "Berlin Wall erected?') and is answered with the previous turn's sentence",
-)
 def test_one_word_self_contained_question_is_not_hijacked_by_the_previous_topic(
     fake_tutor: Tutor,
 ) -> None:
@@ -217,7 +207,9 @@ def test_small_inline_course() -> None:
         },
         embedder,
     )
-    tutor = Tutor(course, embedder, MemoryStateStore())
+    # a fixed threshold: the default is recalibrated on the real model's development set
+    policy = AbstentionPolicy(threshold=0.3)
+    tutor = Tutor(course, embedder, MemoryStateStore(), policy=policy)
     answer = tutor.ask("How long was the Druzhba pipeline?")
     assert answer.answerable is True
     assert "4000 km" in answer.text

@@ -179,10 +179,6 @@ def test_sqlite_history_limit_zero_is_empty(sqlite_store: SQLiteStateStore) -> N
     assert sqlite_store.history("s", 0) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MemoryStateStore.history slices [-limit:], so limit=0 returns every turn",
-)
 def test_memory_history_limit_zero_is_empty() -> None:
     store = MemoryStateStore()
     store.append_turn("s", make_turn(0))

@@ -16,7 +16,7 @@ class MemoryStateStore:
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
         with self._lock:
-            return list(self._turns.get(session_id, [])[-limit:])
+            return list(self._turns.get(session_id, [])[-limit:]) if limit > 0 else []
 
     def append_turn(self, session_id: str, turn: Turn) -> None:
         with self._lock:

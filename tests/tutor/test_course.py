@@ -1,0 +1,62 @@
+"""The loaded course: neighbours, paragraphs, sections, documents."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_course
+from tutor import NotFound
+
+FILES = {
+    "a.txt": (
+        "Alpha\n\n"
+        "The army marched north. The navy sailed west.\n\n"
+        "The talks failed.\n\n"
+        "Beta section\n\n"
+        "The treaty was signed.\n"
+    ),
+    "b.txt": "Gamma\n\nThe harbour froze.\n",
+}
+
+
+def test_passages_are_numbered_across_documents() -> None:
+    course = make_course(FILES)
+    assert [(p.passage_id, p.doc_id, p.section, p.text) for p in course.passages] == [
+        (0, "a", "Alpha", "The army marched north."),
+        (1, "a", "Alpha", "The navy sailed west."),
+        (2, "a", "Alpha", "The talks failed."),
+        (3, "a", "Beta section", "The treaty was signed."),
+        (4, "b", "Gamma", "The harbour froze."),
+    ]
+    for p in course.passages:
+        assert course.documents[p.doc_id].text[p.start : p.end] == p.text
+
+
+def test_neighbour_stays_inside_the_paragraph() -> None:
+    course = make_course(FILES)
+    after = course.neighbour(0, 1)
+    assert after is not None and after.text == "The navy sailed west."
+    assert course.neighbour(0, -1) is None
+    assert course.neighbour(1, 1) is None  # "The talks failed." opens another paragraph
+    assert course.neighbour(3, 1) is None  # the next document
+    assert course.neighbour(4, 1) is None  # the last sentence
+
+
+def test_paragraph_of() -> None:
+    course = make_course(FILES)
+    assert [p.text for p in course.paragraph_of(1)] == [
+        "The army marched north.",
+        "The navy sailed west.",
+    ]
+    assert [p.text for p in course.paragraph_of(2)] == ["The talks failed."]
+
+
+def test_section_titles_in_course_order() -> None:
+    assert make_course(FILES).section_titles() == ["Alpha", "Beta section", "Gamma"]
+
+
+def test_document_lookup() -> None:
+    course = make_course(FILES)
+    assert course.document("b").title == "Gamma"
+    with pytest.raises(NotFound, match="known: \\['a', 'b'\\]"):
+        course.document("c")

@@ -1,0 +1,117 @@
+"""Hybrid retrieval over a small inline course (hashing embedder, exact index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_course
+from tutor.answer_types import AnswerType
+from tutor.course import Course
+from tutor.fakes import HashingEmbedder
+from tutor.retrieval import FollowupContext, Retriever
+
+TEXT = (
+    "Pipelines\n\n"
+    "The Druzhba pipeline was built in 1964. Its length was 4000 km.\n\n"
+    "The harbour of Odessa was frozen in winter. Ships waited for spring.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return make_course({"pipes.txt": TEXT})
+
+
+@pytest.fixture(scope="module")
+def retriever(course: Course) -> Retriever:
+    return Retriever(course, HashingEmbedder())
+
+
+def ids(retrieval) -> list[int]:  # type: ignore[no-untyped-def]
+    return [s.passage.passage_id for s in retrieval.ranked]
+
+
+def test_course_is_parsed_into_sentences(course: Course) -> None:
+    assert [p.text for p in course.passages] == [
+        "The Druzhba pipeline was built in 1964.",
+        "Its length was 4000 km.",
+        "The harbour of Odessa was frozen in winter.",
+        "Ships waited for spring.",
+    ]
+
+
+def test_best_sentence_for_a_matching_question(retriever: Retriever) -> None:
+    r = retriever.retrieve("When was the harbour of Odessa frozen?")
+    assert r.kind is AnswerType.DATE
+    assert r.best is not None
+    assert r.best.passage.passage_id == 2
+    assert r.unknown_share == 0.0
+    assert r.unknown_names == 0
+    assert r.best_coverage == pytest.approx(1.0)
+    assert r.query == r.question == "When was the harbour of Odessa frozen?"
+
+
+def test_ranked_is_sorted_and_limited(retriever: Retriever) -> None:
+    r = retriever.retrieve("When was the harbour of Odessa frozen?")
+    scores = [s.score for s in r.ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert sorted(ids(r)) == [0, 1, 2, 3]
+    assert len(retriever.retrieve("When was the harbour frozen?", k=2).ranked) == 2
+
+
+def test_typed_flag_marks_sentences_holding_the_asked_type(retriever: Retriever) -> None:
+    r = retriever.retrieve("When was the Druzhba pipeline built?")
+    by_id = {s.passage.passage_id: s for s in r.ranked}
+    assert r.best is not None and r.best.passage.passage_id == 0
+    assert by_id[0].typed is True  # "1964"
+    assert by_id[3].typed is False
+
+
+def test_numbers_in_the_question_favour_sentences_that_hold_them(retriever: Retriever) -> None:
+    r = retriever.retrieve("What happened in 1964?")
+    assert ids(r)[0] == 0
+
+
+def test_unknown_capitalised_names_are_counted(retriever: Retriever) -> None:
+    r = retriever.retrieve("When did Brezhnev visit Suez?")
+    assert r.unknown_names == 2
+    assert r.unknown_share == 1.0
+    assert retriever.retrieve("Who was Brezhnev?").unknown_names == 1
+
+
+def test_off_topic_question_is_all_unknown_but_names_nothing(retriever: Retriever) -> None:
+    r = retriever.retrieve("How do I bake sourdough bread?")
+    assert r.unknown_share == 1.0
+    assert r.unknown_names == 0
+    assert r.best_coverage == 0.0
+
+
+def test_followup_uses_the_rewritten_query_and_the_topic(retriever: Retriever) -> None:
+    plain = retriever.retrieve("How long was it?")
+    context = FollowupContext("Druzhba pipeline", (0,), "How long was Druzhba pipeline?")
+    followup = retriever.retrieve("How long was it?", context)
+    assert followup.query == "How long was Druzhba pipeline?"
+    assert followup.question == "How long was it?"
+    assert followup.kind is AnswerType.QUANTITY
+    assert ids(followup)[0] == 1  # the sentence after the one cited before, holding "4000 km"
+    assert followup.best is not None and plain.best is not None
+    assert followup.best.score > plain.best.score + 0.1
+    assert followup.unknown_share < plain.unknown_share == 1.0
+
+
+def test_followup_without_query_appends_the_topic(retriever: Retriever) -> None:
+    r = retriever.retrieve("What about it?", FollowupContext("Odessa harbour"))
+    assert r.query == "What about it? Odessa harbour"
+
+
+def test_followup_without_own_words_is_not_all_unknown(retriever: Retriever) -> None:
+    context = FollowupContext("Druzhba pipeline", (0,), "Why Druzhba pipeline?")
+    assert retriever.retrieve("Why?", context).unknown_share < 0.5
+
+
+def test_empty_course_retrieves_nothing() -> None:
+    r = Retriever(make_course({}), HashingEmbedder()).retrieve("When was it built?")
+    assert r.ranked == ()
+    assert r.best is None
+    assert r.unknown_share == 1.0
+    assert r.kind is AnswerType.DATE
