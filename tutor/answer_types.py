@@ -18,6 +18,7 @@ class AnswerType(Enum):
     NUMBER = "number"
     QUANTITY = "quantity"  # a number with a unit: "4.5 thousand km", "three years"
     NAME = "name"  # a person, place or organisation
+    REASON = "reason"  # a cause or purpose: "because…", "caused by…", "in order to…"
     NONE = "none"
 
 
@@ -47,6 +48,11 @@ QUANTITY_RE = re.compile(
     rf"(?:{_UNITS})\b",
     re.IGNORECASE,
 )
+REASON_RE = re.compile(
+    r"\b(?:because|caused by|due to|owing to|thanks to|as a result of|in order to|so that|"
+    r"led to|leading to|the reason|in connection with|in response to|aimed at|for fear)\b",
+    re.IGNORECASE,
+)
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 
@@ -63,6 +69,8 @@ _SENTENCE_OPENERS = frozenset(
 def expected_type(question: str) -> AnswerType:
     """The answer type a question's wh-phrase asks for."""
     q = " ".join(tokens(question))
+    if re.search(r"\bwhy\b|\bwhat (was|were|is|are) the (reasons?|causes?|purpose)\b", q):
+        return AnswerType.REASON
     if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", q):
         return AnswerType.QUANTITY
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", q):
@@ -108,6 +116,8 @@ def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
         return [m.group() for m in NUMBER_RE.finditer(sentence) if not YEAR_RE.match(m.group())]
     if kind is AnswerType.NAME:
         return _names(sentence)
+    if kind is AnswerType.REASON:
+        return [m.group() for m in REASON_RE.finditer(sentence)]
     return []
 
 
@@ -120,6 +130,8 @@ def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
     """True when the sentence holds a span of the type that the question does not mention."""
     if kind is AnswerType.NONE:
         return False
+    if kind is AnswerType.REASON:
+        return bool(REASON_RE.search(sentence))
     asked = set(tokens(question))
     for span in spans_of_type(sentence, kind):
         words = set(tokens(span))

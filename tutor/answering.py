@@ -18,21 +18,13 @@ from .answer_types import AnswerType, has_new_answer
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
+from .text import leans_back
 
 MAX_ANSWER_CHARS = 500
 MAX_QUOTE_CHARS = 600
 SECOND_SENTENCE_RATIO = 0.93  # a second sentence must score this close to the first
 MAX_CITATIONS = 3
 
-_LEANS_BACK = re.compile(
-    r"^(?:it|its|they|their|them|this|these|those|he|his|she|her|such|there|"
-    r"(?:during|after|before|in|at|from|with|by|as a result of|in accordance with|"
-    r"according to|despite)\s+(?:it|this|that|them|him|her|these|those|the visit|the meeting)"
-    r")\b",
-    re.IGNORECASE,
-)
-# Connectives dropped from the front of an answer: these always link to what came before;
-# the phrases only when a comma closes them ("As a result, …", not "As a result of …").
 _CONNECTIVE = re.compile(
     r"^(?:(?:thus|however|but|and|also|moreover|furthermore|nevertheless|accordingly|"
     r"therefore|hence|consequently|at the same time(?! as\b))\b,?|"
@@ -89,7 +81,7 @@ class ExtractiveComposer:
         before = self.course.neighbour(best.passage_id, -1)
         after = self.course.neighbour(best.passage_id, 1)
         kind, question = retrieval.kind, retrieval.question
-        if before and _LEANS_BACK.match(best.text):
+        if before and leans_back(best.text):
             first = before
         if not has_new_answer(best.text, kind, question) and not has_new_answer(
             first.text, kind, question

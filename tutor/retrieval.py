@@ -8,7 +8,7 @@ Features of a candidate sentence for a question:
   lexical         BM25 of the sentence, relative to the best candidate's
   coverage        share of the question's content words (weighted by rarity) found in the
                   sentence or its section title, at half weight in the sentence
-                  before it;
+                  before it (0.9 when the sentence opens with a pronoun pointing back);
                   a word found in neither counts by its best embedding similarity to the
                   sentence's words ("built" ~ "erected"), scaled between SOFT_FLOOR and 1
   answer_type     the sentence holds a new span of the type the question asks for (half
@@ -34,10 +34,11 @@ from .course import Course
 from .domain import Passage
 from .lexical import BM25
 from .ports import Embedder
-from .text import content_stems, content_words, lexical_terms, stem
+from .text import content_stems, content_words, leans_back, lexical_terms, stem
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
-CONTEXT_SENTENCES = 1  # how far back a sentence's subject may have been named
+CONTEXT_CREDIT = 0.5  # credit for a question word named in the sentence before
+PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points back to it
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
 SOFT_FULL = 0.85  # and above this the words are near-synonyms
 NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
@@ -315,14 +316,15 @@ class Retriever:
         p = self.course.passages[pid]
         own = self._terms[pid] | self._section_terms.get(p.section, set())
         near: set[str] = set()
-        for step in range(1, CONTEXT_SENTENCES + 1):
-            before = self.course.neighbour(pid, -step)
-            if before:
-                near |= self._terms[before.passage_id]
+        before = self.course.neighbour(pid, -1)
+        if before:
+            near = self._terms[before.passage_id]
+        # "It became the embodiment…" is about what the sentence before named.
+        credit = PRONOUN_CREDIT if leans_back(p.text) else CONTEXT_CREDIT
         got = 0.0
         for i, (term, weight) in enumerate(weights.items()):
             if term in own:
                 got += weight
             else:
-                got += weight * max(0.5 if term in near else 0.0, float(soft[i]))
+                got += weight * max(credit if term in near else 0.0, float(soft[i]))
         return got

@@ -154,3 +154,19 @@ def content_stems(text: str) -> list[str]:
 def lexical_terms(text: str) -> list[str]:
     """The terms BM25 indexes and matches: stems of content words and their hyphen parts."""
     return content_stems(text)
+
+
+_LEANS_BACK = re.compile(
+    r"^(?:it|its|they|their|them|this|these|those|he|his|she|her|such|there|"
+    r"(?:during|after|before|in|at|from|with|by|as a result of|in accordance with|"
+    r"according to|despite)\s+(?:it|this|that|them|him|her|these|those|the visit|the meeting)"
+    r")\b",
+    re.IGNORECASE,
+)
+# Connectives dropped from the front of an answer: these always link to what came before;
+# the phrases only when a comma closes them ("As a result, …", not "As a result of …").
+
+
+def leans_back(sentence: str) -> bool:
+    """True when a sentence opens by pointing at the one before ("It had…", "During it,…")."""
+    return bool(_LEANS_BACK.match(sentence))
