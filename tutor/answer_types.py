@@ -19,6 +19,7 @@ class AnswerType(Enum):
     QUANTITY = "quantity"  # a number with a unit: "4.5 thousand km", "three years"
     NAME = "name"  # a person, place or organisation
     REASON = "reason"  # a cause or purpose: "because…", "caused by…", "in order to…"
+    OUTCOME = "outcome"  # how something ended: "as a result…", "reached a compromise"
     NONE = "none"
 
 
@@ -53,6 +54,12 @@ REASON_RE = re.compile(
     r"led to|leading to|the reason|in connection with|in response to|aimed at|for fear)\b",
     re.IGNORECASE,
 )
+OUTCOME_RE = re.compile(
+    r"\b(?:as a result|in the end|finally|eventually|ended|resolved|settled|compromise|"
+    r"managed to|agreement was (?:reached|signed|concluded)|was signed|consequently|"
+    r"led to|resulted in)\b",
+    re.IGNORECASE,
+)
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 
@@ -71,6 +78,12 @@ def expected_type(question: str) -> AnswerType:
     q = " ".join(tokens(question))
     if re.search(r"\bwhy\b|\bwhat (was|were|is|are) the (reasons?|causes?|purpose)\b", q):
         return AnswerType.REASON
+    if re.search(
+        r"\bhow (was|were|did) .*\b(resolved?|end|ended|settled?|solved?|finish|finished|"
+        r"concluded?)\b|\bwhat (was|were) the (outcome|result|results|consequences?)\b",
+        q,
+    ):
+        return AnswerType.OUTCOME
     if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", q):
         return AnswerType.QUANTITY
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", q):
@@ -118,6 +131,8 @@ def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
         return _names(sentence)
     if kind is AnswerType.REASON:
         return [m.group() for m in REASON_RE.finditer(sentence)]
+    if kind is AnswerType.OUTCOME:
+        return [m.group() for m in OUTCOME_RE.finditer(sentence)]
     return []
 
 
@@ -132,6 +147,8 @@ def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
         return False
     if kind is AnswerType.REASON:
         return bool(REASON_RE.search(sentence))
+    if kind is AnswerType.OUTCOME:
+        return bool(OUTCOME_RE.search(sentence))
     asked = set(tokens(question))
     for span in spans_of_type(sentence, kind):
         words = set(tokens(span))

@@ -24,6 +24,8 @@ MAX_ANSWER_CHARS = 500
 MAX_QUOTE_CHARS = 600
 SECOND_SENTENCE_RATIO = 0.93  # a second sentence must score this close to the first
 MAX_CITATIONS = 3
+LEAD_REACH = 3  # sentences away from the best one that may hold its missing answer
+LEAD_RATIO = 0.8  # and how close their score must be
 
 _CONNECTIVE = re.compile(
     r"^(?:(?:thus|however|but|and|also|moreover|furthermore|nevertheless|accordingly|"
@@ -96,12 +98,12 @@ class ExtractiveComposer:
         ranked = retrieval.ranked
         if not ranked:
             return Composed("", (), False)
-        top = ranked[0]
+        top = self._lead(retrieval)
         first, last = self.widen(top.passage, retrieval)
         citations = [_citation(self.course, first, last, top.score)]
         used = set(range(first.passage_id, last.passage_id + 1))
         parts = [clean_sentence(_span_text(self.course, first.doc_id, first.start, last.end))]
-        for other in ranked[1:]:
+        for other in ranked:
             if len(citations) >= MAX_CITATIONS:
                 break
             pid = other.passage.passage_id
@@ -118,6 +120,26 @@ class ExtractiveComposer:
             span, retrieval.kind, retrieval.question
         )
         return Composed(_shorten(parts[0]), tuple(citations), typed)
+
+    def _lead(self, retrieval: Retrieval) -> Scored:
+        """The sentence the answer starts from.
+
+        Normally the best-ranked one. But when it only restates the question's topic without
+        the kind of answer asked for ("A common energy system Mir was created" for "Who bore
+        the costs of Mir?"), a sentence of the same paragraph that holds one and ranks
+        nearly as high answers instead ("Most of the costs were borne by the USSR").
+        """
+        top = retrieval.ranked[0]
+        if retrieval.kind is AnswerType.NONE or top.typed:
+            return top
+        for other in retrieval.ranked[1:]:
+            near = (
+                other.passage.paragraph == top.passage.paragraph
+                and abs(other.passage.passage_id - top.passage.passage_id) <= LEAD_REACH
+            )
+            if near and other.typed and other.score >= LEAD_RATIO * top.score:
+                return other
+        return top
 
     def _joins_answer(self, top: Scored, other: Scored, last: Passage) -> bool:
         """A second sentence joins when it scores close and directly follows the first."""

@@ -37,6 +37,7 @@ from .ports import Embedder
 from .text import content_stems, content_words, leans_back, lexical_terms, stem
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
+FOLLOWUP_UNKNOWN_FACTOR = 0.5
 CONTEXT_CREDIT = 0.5  # credit for a question word named in the sentence before
 PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points back to it
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
@@ -200,10 +201,14 @@ class Retriever:
                 )
             )
         scored.sort(key=lambda s: s.score, reverse=True)
-        # For the share of unknown words a borrowed topic counts in full: it was answered.
+        # In a follow-up the topic is established by a turn that was answered: its words
+        # count in full, and an unfamiliar word of the question ("resolved") is weaker
+        # evidence that the course lacks the answer, so the share counts half.
         unknown_share, unknown_names = self._unknown(
             question, {t: self.idf(t) for t in all_terms}, word_vectors
         )
+        if followup:
+            unknown_share *= FOLLOWUP_UNKNOWN_FACTOR
         top = scored[:k]
         return Retrieval(
             question=question,

@@ -26,7 +26,7 @@ from tutor.answer_types import AnswerType, expected_type, has_new_answer, number
         ("Which country left the pact?", AnswerType.NAME),
         ("What city hosted the summit?", AnswerType.NAME),
         ("What was the Warsaw Pact?", AnswerType.NONE),
-        ("Why was the wall built?", AnswerType.NONE),
+        ("Why was the wall built?", AnswerType.REASON),
         ("Explain the Caribbean crisis.", AnswerType.NONE),
     ],
 )
@@ -110,3 +110,26 @@ def test_has_new_answer_for_quantity() -> None:
 def test_numbers_in() -> None:
     assert numbers_in("In 1956, 70 states and 4.5 km.") == {"1956", "70", "4.5"}
     assert numbers_in("No digits here.") == set()
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("What were the reasons for the split?", AnswerType.REASON),
+        ("How was the crisis resolved?", AnswerType.OUTCOME),
+        ("How did the war end?", AnswerType.OUTCOME),
+        ("What was the outcome of the talks?", AnswerType.OUTCOME),
+        ("How was the wall built?", AnswerType.NONE),
+    ],
+)
+def test_reason_and_outcome_questions(question: str, kind: AnswerType) -> None:
+    assert expected_type(question) is kind
+
+
+def test_reason_and_outcome_cues_in_sentences() -> None:
+    assert has_new_answer("They were caused by the transition.", AnswerType.REASON, "Why?")
+    assert not has_new_answer("The doctrine was changed.", AnswerType.REASON, "Why?")
+    assert has_new_answer(
+        "As a result, the rockets were withdrawn.", AnswerType.OUTCOME, "How did it end?"
+    )
+    assert not has_new_answer("Tension grew.", AnswerType.OUTCOME, "How did it end?")

@@ -305,3 +305,21 @@ def test_clean_sentence(sentence: str, cleaned: str) -> None:
 )
 def test_clean_sentence_keeps_prepositional_openers(sentence: str) -> None:
     assert clean_sentence(sentence) == sentence
+
+
+def test_lead_moves_to_a_nearby_sentence_holding_the_asked_type() -> None:
+    from tests.conftest import make_course
+    from tutor.fakes import HashingEmbedder
+    from tutor.retrieval import Retriever
+
+    course = make_course(
+        {
+            "grid.txt": "Grids\n\nA common energy grid Mir was created in 1960. "
+            "It linked the networks of many states. Most of the costs were borne by Moscow.\n"
+        }
+    )
+    retriever = Retriever(course, HashingEmbedder())
+    retrieval = retriever.retrieve("Who bore most of the costs of the Mir energy grid?")
+    composed = ExtractiveComposer(course).compose(retrieval)
+    assert composed.citations[0].quote == "Most of the costs were borne by Moscow."
+    assert "Moscow" in composed.text
