@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 from .text import tokens
 
@@ -119,6 +120,12 @@ def _names(sentence: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1 << 16)
+def _span_words(sentence: str, kind: AnswerType) -> tuple[frozenset[str], ...]:
+    """The words of each span of the type, cached: course sentences are asked about often."""
+    return tuple(frozenset(tokens(span)) for span in spans_of_type(sentence, kind))
+
+
 def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
     """Surface strings of the given type in a sentence."""
     if kind is AnswerType.DATE:
@@ -145,13 +152,11 @@ def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
     """True when the sentence holds a span of the type that the question does not mention."""
     if kind is AnswerType.NONE:
         return False
-    if kind is AnswerType.REASON:
-        return bool(REASON_RE.search(sentence))
-    if kind is AnswerType.OUTCOME:
-        return bool(OUTCOME_RE.search(sentence))
+    spans = _span_words(sentence, kind)
+    if kind in (AnswerType.REASON, AnswerType.OUTCOME):
+        return bool(spans)  # a cue is an answer whatever the question says
     asked = set(tokens(question))
-    for span in spans_of_type(sentence, kind):
-        words = set(tokens(span))
+    for words in spans:
         if words and not words <= asked:
             return True
     return False
