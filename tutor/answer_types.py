@@ -156,7 +156,4 @@ def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
     if kind in (AnswerType.REASON, AnswerType.OUTCOME):
         return bool(spans)  # a cue is an answer whatever the question says
     asked = set(tokens(question))
-    for words in spans:
-        if words and not words <= asked:
-            return True
-    return False
+    return any(words and not words <= asked for words in spans)
