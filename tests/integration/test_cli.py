@@ -1,0 +1,69 @@
+"""The `tutor` console script end to end: index, ask, a stale index rebuilt."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+def tutor(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bots.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+
+
+def test_index_then_ask_then_rebuild_when_the_course_changes(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    env = {**os.environ, "TUTOR_DATA_DIR": str(tmp_path / "data"), "TUTOR_CORPUS_DIR": str(corpus)}
+
+    built = tutor(["index"], env)
+    assert built.returncode == 0, built.stderr
+    assert "index built" in built.stdout and "1 documents" in built.stdout
+    again = tutor(["index"], env)
+    assert "up to date" in again.stdout
+
+    asked = tutor(["ask", "When was the Berlin Wall erected?", "--json"], env)
+    assert asked.returncode == 0, asked.stderr
+    reply = json.loads(asked.stdout)
+    assert reply["answerable"] is True and "August 13" in reply["answer"]
+    sid = reply["session_id"]
+    follow = tutor(["ask", "What did it become?", "--json", "--session", sid], env)
+    assert "Iron Curtain" in json.loads(follow.stdout)["answer"]
+
+    (corpus / "cuba.md").write_text(
+        "# Cuba notes\n\nThe Bay of Pigs invasion failed in April 1961.\n", encoding="utf-8"
+    )
+    rebuilt = tutor(["index"], env)
+    assert "index built" in rebuilt.stdout and "2 documents" in rebuilt.stdout
+    cited = json.loads(
+        tutor(["ask", "When did the Bay of Pigs invasion fail?", "--json"], env).stdout
+    )
+    assert cited["citations"][0]["doc_id"] == "cuba"
+    assert "April 1961" in cited["answer"]
+
+
+def test_bad_question_is_a_clear_error(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "TUTOR_DATA_DIR": str(tmp_path / "data"),
+        "TUTOR_CORPUS_DIR": str(SEED_CORPUS),
+    }
+    out = tutor(["ask", "   "], env)
+    assert out.returncode == 2
+    assert "question must not be empty" in out.stderr
