@@ -21,6 +21,7 @@ class AnswerType(Enum):
     NAME = "name"  # a person, place or organisation
     REASON = "reason"  # a cause or purpose: "because…", "caused by…", "in order to…"
     OUTCOME = "outcome"  # how something ended: "as a result…", "reached a compromise"
+    RESPONSE = "response"  # how someone reacted: "in response…", "sent a note of protest"
     NONE = "none"
 
 
@@ -61,6 +62,11 @@ OUTCOME_RE = re.compile(
     r"led to|resulted in)\b",
     re.IGNORECASE,
 )
+RESPONSE_RE = re.compile(
+    r"\b(?:in response|responded|reacted|reaction|in turn|protest(?:ed)?|sent a note|"
+    r"condemned|refused|rejected|retaliated|replied|demanded|began preparations)\b",
+    re.IGNORECASE,
+)
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
 
@@ -74,32 +80,50 @@ _SENTENCE_OPENERS = frozenset(
 )
 
 
+_WH = frozenset("what when where which who whom whose why how".split())
+
+
+def _wh_phrase(words: list[str]) -> str:
+    """The question's wh-phrase: its first wh-word and the three words after it, with a
+    preposition before it ("until what year"). A later "when" ("…respond when the USSR
+    decided…") opens a clause, not the question."""
+    for i, word in enumerate(words):
+        if word in _WH:
+            return " ".join(words[max(0, i - 1) : i + 4])
+    return ""
+
+
 def expected_type(question: str) -> AnswerType:
     """The answer type a question's wh-phrase asks for."""
-    q = " ".join(tokens(question))
-    if re.search(r"\bwhy\b|\bwhat (was|were|is|are) the (reasons?|causes?|purpose)\b", q):
+    words = tokens(question)
+    q = " ".join(words)
+    head = _wh_phrase(words)
+    if re.search(r"\bwhy\b|\bwhat (was|were|is|are) the (reasons?|causes?|purpose)\b", head):
         return AnswerType.REASON
-    if re.search(
-        r"\bhow (was|were|did) .*\b(resolved?|end|ended|settled?|solved?|finish|finished|"
-        r"concluded?)\b|\bwhat (was|were) the (outcome|result|results|consequences?)\b",
-        q,
+    asks_how = bool(re.search(r"\bhow (was|were|did|do|does)\b", head))
+    ended = r"\b(resolved?|end|ended|settled?|solved?|finish|finished|concluded?)\b"
+    if (asks_how and re.search(ended, q)) or re.search(
+        r"\bwhat (was|were) the (outcome|result|results|consequences?)\b", head
     ):
         return AnswerType.OUTCOME
-    if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", q):
+    reacted = r"\b(react|reacted|respond|responded|reply|replied|answer|answered|retaliate)\b"
+    if (asks_how and re.search(reacted, q)) or re.search(
+        r"\bwhat (was|were) .*\b(reaction|response|reply)\b", q
+    ):
+        return AnswerType.RESPONSE
+    if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", head):
         return AnswerType.QUANTITY
-    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", q):
+    if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", head):
         return AnswerType.NUMBER
-    if re.search(r"\b(when|what year|which year|what date|which date|what month|what day)\b", q):
+    if re.search(r"\b(when|what year|which year|what date|which date|what month|what day)\b", head):
         return AnswerType.DATE
-    if re.search(r"\b(until|since|by|in|from) (what|which) (year|date|month|time)\b", q):
-        return AnswerType.DATE
-    if re.search(r"\b(who|whom|whose|where)\b", q):
+    if re.search(r"\b(who|whom|whose|where)\b", head):
         return AnswerType.NAME
     if re.search(
         r"\b(which|what) (country|countries|city|cities|state|states|person|people|leader|"
         r"politician|president|place|region|republic|organisation|organization|name|"
         r"diplomat|minister|territory|capital|island|sea|river)\b",
-        q,
+        head,
     ):
         return AnswerType.NAME
     return AnswerType.NONE
@@ -140,6 +164,8 @@ def spans_of_type(sentence: str, kind: AnswerType) -> list[str]:
         return [m.group() for m in REASON_RE.finditer(sentence)]
     if kind is AnswerType.OUTCOME:
         return [m.group() for m in OUTCOME_RE.finditer(sentence)]
+    if kind is AnswerType.RESPONSE:
+        return [m.group() for m in RESPONSE_RE.finditer(sentence)]
     return []
 
 
@@ -153,7 +179,7 @@ def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
     if kind is AnswerType.NONE:
         return False
     spans = _span_words(sentence, kind)
-    if kind in (AnswerType.REASON, AnswerType.OUTCOME):
+    if kind in (AnswerType.REASON, AnswerType.OUTCOME, AnswerType.RESPONSE):
         return bool(spans)  # a cue is an answer whatever the question says
     asked = set(tokens(question))
     return any(words and not words <= asked for words in spans)

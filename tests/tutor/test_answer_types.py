@@ -133,3 +133,20 @@ def test_reason_and_outcome_cues_in_sentences() -> None:
         "As a result, the rockets were withdrawn.", AnswerType.OUTCOME, "How did it end?"
     )
     assert not has_new_answer("Tension grew.", AnswerType.OUTCOME, "How did it end?")
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        (
+            "How did America respond when the USSR decided to put missiles in Cuba?",
+            AnswerType.RESPONSE,
+        ),
+        ("How did Moscow react?", AnswerType.RESPONSE),
+        ("What was the American reaction?", AnswerType.RESPONSE),
+        ("Where did they go when the war ended?", AnswerType.NAME),
+        ("In what year was the pact signed?", AnswerType.DATE),
+    ],
+)
+def test_the_leading_wh_phrase_decides(question: str, kind: AnswerType) -> None:
+    assert expected_type(question) is kind
