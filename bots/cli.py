@@ -48,6 +48,28 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _quiz(args: argparse.Namespace, settings: Settings) -> int:
+    from collections import Counter
+    from pathlib import Path
+
+    from tutor.quizgen import dump_items
+
+    from .wiring import build_tutor
+
+    tutor = build_tutor(settings.model_copy(update={"state_url": "memory:"}), progress=True)
+    items = tutor.quizzes.items
+    Path(args.dump).write_text(dump_items(items), encoding="utf-8")
+    kinds = Counter(i.kind for i in items)
+    sections = Counter(i.citation.section for i in items)
+    print(
+        f"{len(items)} quiz items written to {args.dump}: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    )
+    for section, n in sections.items():
+        print(f"  {n:3d}  {section}")
+    return 0
+
+
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
     from pathlib import Path
@@ -97,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the API's JSON reply")
     p.add_argument("--session", default=None, help="continue this session")
     p.set_defaults(run=_ask)
+
+    p = sub.add_parser("quiz", help="quiz items the generator makes from the course")
+    p.add_argument("--dump", required=True, metavar="FILE", help="write every item as JSON lines")
+    p.set_defaults(run=_quiz)
 
     p = sub.add_parser("calibrate", help="fit the abstention policy on a question set")
     p.add_argument("--set", required=True, help="JSON lines as in shared/eval/dev.jsonl")

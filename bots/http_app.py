@@ -17,7 +17,18 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
 from tutor.settings import Settings
 
-from .schemas import AskRequest, AskResponse, DocumentOut, DocumentSummary, Problem
+from .schemas import (
+    AnswerRequest,
+    AskRequest,
+    AskResponse,
+    DocumentOut,
+    DocumentSummary,
+    GradeOut,
+    Problem,
+    ProgressOut,
+    QuizItemOut,
+    QuizRequest,
+)
 
 log = logging.getLogger(__name__)
 
@@ -114,5 +125,29 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         """A document's text; citation offsets refer to it."""
         d = t.document(doc_id)
         return DocumentOut(doc_id=d.doc_id, title=d.title, text=d.text)
+
+    @app.post("/v1/quiz", response_model=QuizItemOut, responses=_ERRORS, tags=["quizzes"])
+    def quiz(body: QuizRequest, t: TutorDep) -> QuizItemOut:
+        """The next quiz item: on `topic` if given, else due reviews, then new sections."""
+        item, sid = t.quiz(body.session_id, body.topic, body.kind)
+        return QuizItemOut.of(item, sid)
+
+    @app.post(
+        "/v1/quiz/{quiz_id}/answer", response_model=GradeOut, responses=_ERRORS, tags=["quizzes"]
+    )
+    def answer(quiz_id: str, body: AnswerRequest, t: TutorDep) -> GradeOut:
+        """Grade an attempt (any number are allowed; each is recorded)."""
+        grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id)
+        return GradeOut.of(grade, sid)
+
+    @app.get(
+        "/v1/sessions/{session_id}/progress",
+        response_model=ProgressOut,
+        responses=_ERRORS,
+        tags=["quizzes"],
+    )
+    def session_progress(session_id: str, t: TutorDep) -> ProgressOut:
+        """Per-section attempts, first-attempt successes, mastery, and items due for review."""
+        return ProgressOut.of(t.progress(session_id))
 
     return app

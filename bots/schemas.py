@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor.domain import Answer, Citation, Document, QuizItem
+from tutor.domain import Answer, Citation, Document, Grade, Progress, QuizItem
 
 
 class AskRequest(BaseModel):
@@ -40,15 +42,106 @@ class QuizItemOut(BaseModel):
     question: str
     options: list[str] | None
     citation: CitationOut
+    topic: str = Field("", description="the section the item tests")
+    session_id: str | None = Field(None, description="the learner's session")
 
     @classmethod
-    def of(cls, q: QuizItem) -> QuizItemOut:
+    def of(cls, q: QuizItem, session_id: str | None = None) -> QuizItemOut:
         return cls(
             quiz_id=q.quiz_id,
             kind=q.kind,
             question=q.question,
             options=list(q.options) if q.options is not None else None,
             citation=CitationOut.of(q.citation),
+            topic=q.topic,
+            session_id=session_id,
+        )
+
+
+Kind = Literal["multiple_choice", "short_answer", "true_false"]
+
+
+class QuizRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    session_id: str | None = Field(None, max_length=128)
+    topic: str | None = Field(None, max_length=10_000, description="e.g. 'Cuba'")
+    kind: Kind | None = None
+
+
+class AnswerRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    session_id: str | None = Field(None, max_length=128)
+    answer: str = Field(..., max_length=10_000)
+
+
+class GradeOut(BaseModel):
+    correct: bool
+    expected: str
+    feedback: str
+    citation: CitationOut
+    session_id: str
+
+    @classmethod
+    def of(cls, g: Grade, session_id: str) -> GradeOut:
+        return cls(
+            correct=g.correct,
+            expected=g.expected,
+            feedback=g.feedback,
+            citation=CitationOut.of(g.citation),
+            session_id=session_id,
+        )
+
+
+class SectionProgressOut(BaseModel):
+    section: str
+    items: int
+    practised: int
+    attempts: int
+    correct_attempts: int
+    correct_first_attempts: int
+    mastery: float
+
+
+class DueItemOut(BaseModel):
+    quiz_id: str
+    question: str
+    section: str
+    due_at: float
+
+
+class ProgressOut(BaseModel):
+    session_id: str
+    attempts: int
+    correct_attempts: int
+    sections: list[SectionProgressOut]
+    due: list[DueItemOut]
+
+    @classmethod
+    def of(cls, p: Progress) -> ProgressOut:
+        return cls(
+            session_id=p.session_id,
+            attempts=p.attempts,
+            correct_attempts=p.correct_attempts,
+            sections=[
+                SectionProgressOut(
+                    section=s.section,
+                    items=s.items,
+                    practised=s.practised,
+                    attempts=s.attempts,
+                    correct_attempts=s.correct_attempts,
+                    correct_first_attempts=s.correct_first_attempts,
+                    mastery=s.mastery,
+                )
+                for s in p.sections
+            ],
+            due=[
+                DueItemOut(
+                    quiz_id=d.quiz_id, question=d.question, section=d.section, due_at=d.due_at
+                )
+                for d in p.due
+            ],
         )
 
 

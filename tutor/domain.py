@@ -100,3 +100,52 @@ class Turn:
     answerable: bool
     passage_ids: tuple[int, ...]
     topic: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """Where an item stands in a learner's review schedule (SM-2)."""
+
+    repetitions: int = 0
+    interval_days: float = 0.0
+    easiness: float = 2.5
+    due_at: float = 0.0  # seconds since the epoch
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One graded answer to a quiz item."""
+
+    quiz_id: str
+    answer: str
+    correct: bool
+    at: float
+    number: int  # 1 for the learner's first attempt at this item
+
+
+@dataclass(frozen=True, slots=True)
+class SectionProgress:
+    section: str
+    items: int  # quiz items the course has on this section
+    practised: int  # items the learner has answered at least once
+    attempts: int
+    correct_attempts: int
+    correct_first_attempts: int
+    mastery: float  # share of the section's items whose latest answer was right
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    quiz_id: str
+    question: str
+    section: str
+    due_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    session_id: str
+    sections: tuple[SectionProgress, ...]
+    due: tuple[DueItem, ...]
+    attempts: int
+    correct_attempts: int

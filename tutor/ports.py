@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .domain import Turn
+from .domain import Attempt, QuizItem, Review, Turn
 
 
 class Embedder(Protocol):
@@ -38,12 +38,39 @@ class VectorIndex(Protocol):
 
 
 class StateStore(Protocol):
-    """Where conversations (and, later, quiz progress) live."""
+    """Where conversations, served quiz items, attempts and review schedules live.
+
+    Every write is durable when the call returns: an acknowledged attempt survives a crash.
+    """
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
         """The last `limit` turns of a session, oldest first (empty for a new session)."""
         ...
 
     def append_turn(self, session_id: str, turn: Turn) -> None: ...
+
+    def save_item(self, item: QuizItem) -> None:
+        """Keep an item that was shown, so it can be graded even after the course changes."""
+        ...
+
+    def item(self, quiz_id: str) -> QuizItem | None: ...
+
+    def mark_served(self, session_id: str, quiz_id: str, at: float) -> None: ...
+
+    def served(self, session_id: str) -> dict[str, float]:
+        """Quiz ids shown in the session, with when each was last shown."""
+        ...
+
+    def record_attempt(
+        self, session_id: str, quiz_id: str, answer: str, correct: bool, review: Review, at: float
+    ) -> Attempt:
+        """Store an attempt and the item's new schedule in one transaction."""
+        ...
+
+    def attempts(self, session_id: str) -> list[Attempt]:
+        """Every attempt of the session, oldest first."""
+        ...
+
+    def reviews(self, session_id: str) -> dict[str, Review]: ...
 
     def close(self) -> None: ...

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
 from .conversation import followup_context, topic_of
 from .course import Course
-from .domain import Answer, Document, Turn
-from .errors import InvalidInput
+from .domain import Answer, Document, Grade, Progress, QuizItem, Turn
+from .errors import InvalidInput, NotFound
+from .grading import grade
 from .ports import Embedder, StateStore
+from .quizzes import KINDS, QuizBook, choose, progress
 from .retrieval import Retrieval, RetrievalWeights, Retriever
+from .scheduling import next_review
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 HISTORY_TURNS = 5
@@ -23,6 +28,12 @@ HISTORY_TURNS = 5
 @dataclass(frozen=True)
 class Limits:
     max_question_chars: int = 1000
+    max_topic_chars: int = 200
+    max_answer_chars: int = 500
+
+
+QUIZ_ID = re.compile(r"q-[0-9a-f]{6,40}")
+TOPIC_PASSAGES = 6  # how many retrieved sentences a quiz topic draws its items from
 
 
 def new_session_id() -> str:
@@ -41,20 +52,29 @@ def check_session_id(session_id: str | None) -> str:
     return session_id
 
 
-def check_question(question: object, limits: Limits) -> str:
-    if not isinstance(question, str):
-        raise InvalidInput("question must be a string")
-    text = question.strip()
-    if not text:
-        raise InvalidInput("question must not be empty")
-    if len(text) > limits.max_question_chars:
-        raise InvalidInput(
-            f"question is {len(text)} characters long; at most {limits.max_question_chars} allowed"
-        )
+def check_text(name: str, value: object, limit: int, *, allow_empty: bool = False) -> str:
+    """Text from a learner: a string, within `limit`, without control characters."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string")
+    text = value.strip()
+    if not text and not allow_empty:
+        raise InvalidInput(f"{name} must not be empty")
+    if len(text) > limit:
+        raise InvalidInput(f"{name} is {len(text)} characters long; at most {limit} allowed")
     for ch in text:
         if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r":
-            raise InvalidInput(f"question contains a control character U+{ord(ch):04X}")
+            raise InvalidInput(f"{name} contains a control character U+{ord(ch):04X}")
     return " ".join(text.split())
+
+
+def check_question(question: object, limits: Limits) -> str:
+    return check_text("question", question, limits.max_question_chars)
+
+
+def _default_generator(course: Course) -> list[QuizItem]:
+    from .quizgen import generate_items
+
+    return generate_items(course)
 
 
 class Tutor:
@@ -69,6 +89,8 @@ class Tutor:
         weights: RetrievalWeights | None = None,
         policy: AbstentionPolicy | None = None,
         limits: Limits | None = None,
+        quiz_generator: Callable[[Course], list[QuizItem]] | None = None,
+        clock: Callable[[], float] = time.time,
     ):
         self.course = course
         self.store = store
@@ -76,6 +98,9 @@ class Tutor:
         self.composer = ExtractiveComposer(course)
         self.policy = policy or AbstentionPolicy()
         self.limits = limits or Limits()
+        self.clock = clock
+        generate = quiz_generator or _default_generator
+        self.quizzes = QuizBook(lambda: generate(course))
 
     @property
     def index_version(self) -> str:
@@ -107,7 +132,101 @@ class Tutor:
             return Answer(message, False, confidence, (), sid, None, tuple(suggestions))
         cited = tuple(s.passage.passage_id for s in retrieval.ranked[:1])
         self.store.append_turn(sid, Turn(text, retrieval.query, composed.text, True, cited, topic))
-        return Answer(composed.text, True, confidence, composed.citations, sid)
+        lead = composed.citations[0]
+        quiz = self._serve(sid, self.quizzes.on_span(lead.doc_id, lead.start, lead.end))
+        return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
+
+    # Quizzes
+
+    def quiz(
+        self, session_id: str | None = None, topic: str | None = None, kind: str | None = None
+    ) -> tuple[QuizItem, str]:
+        """The next quiz item for a learner, on `topic` and of `kind` when given."""
+        sid = check_session_id(session_id)
+        if kind is not None and kind not in KINDS:
+            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        items = self.quizzes.items
+        if topic is not None and topic.strip():
+            items = self._on_topic(check_text("topic", topic, self.limits.max_topic_chars))
+        if kind is not None:
+            items = [i for i in items if i.kind == kind]
+        item = self._serve(sid, items)
+        if item is None:
+            wanted = f" on {topic!r}" if topic else ""
+            raise NotFound(
+                f"no {kind or 'quiz'} item{wanted}; the course covers: "
+                + ", ".join(self.quizzes.sections()[:6])
+            )
+        return item, sid
+
+    def answer_quiz(
+        self, quiz_id: str, answer: object, session_id: str | None = None
+    ) -> tuple[Grade, str]:
+        """Grade an attempt, record it and reschedule the item for this learner."""
+        sid = check_session_id(session_id)
+        item = self.quiz_item(quiz_id)
+        if not isinstance(answer, str):
+            raise InvalidInput("answer must be a string")
+        check_text("answer", answer, self.limits.max_answer_chars, allow_empty=True)
+        result = grade(item, answer)
+        now = self.clock()
+        review = next_review(self.store.reviews(sid).get(quiz_id), result.correct, now)
+        self.store.save_item(item)
+        self.store.record_attempt(sid, quiz_id, answer, result.correct, review, now)
+        return result, sid
+
+    def quiz_item(self, quiz_id: str) -> QuizItem:
+        """A generated item, or one shown earlier and kept by the state store."""
+        if not isinstance(quiz_id, str) or not QUIZ_ID.fullmatch(quiz_id):
+            raise NotFound(f"no quiz item {quiz_id!r}")
+        item = self.quizzes.get(quiz_id) or self.store.item(quiz_id)
+        if item is None:
+            raise NotFound(f"no quiz item {quiz_id!r}")
+        return item
+
+    def progress(self, session_id: str) -> Progress:
+        """What the learner has practised, how well, and what is due for review."""
+        sid = check_session_id(session_id)
+        return progress(
+            sid,
+            self.quizzes,
+            self.store.attempts(sid),
+            self.store.reviews(sid),
+            lambda q: self.quizzes.get(q) or self.store.item(q),
+            self.clock(),
+        )
+
+    def _on_topic(self, topic: str) -> list[QuizItem]:
+        """Items on a topic: a section it names first, then the passages retrieval finds."""
+        retrieval = self.retriever.retrieve(topic)
+        ordered: dict[str, QuizItem] = {}
+        words = {w.lower() for w in topic.split()}
+        for item in self.quizzes.items:
+            if words & {w.lower() for w in item.citation.section.split()}:
+                ordered.setdefault(item.quiz_id, item)
+        for scored in retrieval.ranked[:TOPIC_PASSAGES]:
+            if scored.coverage <= 0:
+                continue  # none of the topic's words, nor a near-synonym
+            p = scored.passage
+            for item in self.quizzes.on_span(p.doc_id, p.start, p.end):
+                ordered.setdefault(item.quiz_id, item)
+        return list(ordered.values())
+
+    def _serve(self, sid: str, candidates: list[QuizItem]) -> QuizItem | None:
+        """Choose among candidates for this learner, and remember it was shown."""
+        served = self.store.served(sid)
+        reviews = self.store.reviews(sid)
+        practised = {
+            item.citation.section
+            for q in {*served, *reviews}
+            if (item := self.quizzes.get(q)) is not None
+        }
+        now = self.clock()
+        item = choose(candidates, served, reviews, practised, now)
+        if item is not None:
+            self.store.save_item(item)
+            self.store.mark_served(sid, item.quiz_id, now)
+        return item
 
     def _suggestions(self, retrieval: Retrieval, count: int = 3) -> list[str]:
         """Section titles to suggest: the nearest ones first, then the course's first."""

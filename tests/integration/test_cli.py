@@ -38,6 +38,13 @@ def test_index_then_ask_then_rebuild_when_the_course_changes(tmp_path: Path) -> 
     again = tutor(["index"], env)
     assert "up to date" in again.stdout
 
+    dump = tmp_path / "quiz.jsonl"
+    quiz = tutor(["quiz", "--dump", str(dump)], env)
+    assert quiz.returncode == 0, quiz.stderr
+    items = [json.loads(line) for line in dump.read_text(encoding="utf-8").splitlines()]
+    assert len(items) >= 60 and f"{len(items)} quiz items" in quiz.stdout
+    assert {i["kind"] for i in items} == {"multiple_choice", "short_answer", "true_false"}
+
     asked = tutor(["ask", "When was the Berlin Wall erected?", "--json"], env)
     assert asked.returncode == 0, asked.stderr
     reply = json.loads(asked.stdout)

@@ -1,0 +1,192 @@
+"""Choosing items, scheduling them, recording attempts and summing up progress.
+
+A small fake generator stands in for the real one: one short-answer item per sentence that
+holds a year, so these tests do not depend on what the generator finds.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_course, seed_files
+from tutor.course import Course
+from tutor.domain import Citation, QuizItem, Review
+from tutor.errors import InvalidInput, NotFound
+from tutor.fakes import HashingEmbedder
+from tutor.quizzes import choose
+from tutor.scheduling import DAY, RELEARN_SECONDS, next_review
+from tutor.service import Tutor
+from tutor.stores.memory import MemoryStateStore
+from tutor.stores.sqlite import SQLiteStateStore
+
+YEAR = re.compile(r"\b1[89]\d\d\b")
+
+
+def year_items(course: Course) -> list[QuizItem]:
+    items = []
+    for p in course.passages:
+        m = YEAR.search(p.text)
+        if not m:
+            continue
+        question = "Fill in the blank: " + p.text[: m.start()] + "_____" + p.text[m.end() :]
+        citation = Citation(p.doc_id, p.section, p.start, p.end, p.text)
+        items.append(
+            QuizItem(
+                f"q-{p.passage_id:06x}",
+                "short_answer",
+                question,
+                m.group(),
+                citation,
+                None,
+                p.section,
+            )
+        )
+    return items
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def make_tutor(store=None, clock=None) -> Tutor:  # type: ignore[no-untyped-def]
+    embedder = HashingEmbedder()
+    return Tutor(
+        make_course(seed_files(), embedder),
+        embedder,
+        store or MemoryStateStore(),
+        quiz_generator=year_items,
+        clock=clock or Clock(),
+    )
+
+
+def test_sm2_wrong_comes_back_sooner_than_right() -> None:
+    now = 1000.0
+    right = next_review(None, True, now)
+    wrong = next_review(None, False, now)
+    assert wrong.due_at == now + RELEARN_SECONDS
+    assert right.due_at == now + DAY
+    assert wrong.due_at < right.due_at
+    second = next_review(right, True, now)
+    assert second.interval_days == 6.0
+    third = next_review(second, True, now)
+    assert third.interval_days == pytest.approx(6.0 * second.easiness, abs=0.01)
+    assert next_review(second, False, now).repetitions == 0
+    assert next_review(right, False, now).easiness < right.easiness
+
+
+def test_choose_prefers_due_then_new_sections_then_unseen_then_oldest() -> None:
+    course = make_course(seed_files())
+    items = year_items(course)
+    a, b, c = items[0], items[1], items[-1]
+    now = 5000.0
+    reviews = {b.quiz_id: Review(0, 0.0, 2.5, now - 1)}
+    assert choose(items, {}, reviews, set(), now) is b
+    served = {i.quiz_id: 1.0 for i in items if i.citation.section == a.citation.section}
+    pick = choose(items, served, {}, {a.citation.section}, now)
+    assert pick is not None and pick.citation.section != a.citation.section
+    everything = {i.quiz_id: float(n) for n, i in enumerate(items)}
+    everything[c.quiz_id] = -1.0
+    assert choose(items, everything, {}, set(), now) is c
+    assert choose([], {}, {}, set(), now) is None
+
+
+def test_twenty_quizzes_in_a_session_do_not_repeat() -> None:
+    tutor = make_tutor()
+    ids = [tutor.quiz("learner-1")[0].quiz_id for _ in range(20)]
+    assert len(set(ids)) == 20
+    sections = {tutor.quizzes.get(q).citation.section for q in ids[:8]}  # type: ignore[union-attr]
+    assert len(sections) >= 6, "unpractised sections come first"
+
+
+def test_topic_and_kind_narrow_the_choice() -> None:
+    tutor = make_tutor()
+    item, sid = tutor.quiz(None, topic="Caribbean crisis")
+    assert sid and item.citation.section == "Caribbean crisis"
+    assert tutor.quiz(sid, kind="short_answer")[0].kind == "short_answer"
+    with pytest.raises(NotFound):
+        tutor.quiz(sid, kind="true_false")
+    with pytest.raises(InvalidInput):
+        tutor.quiz(sid, kind="essay")
+    with pytest.raises(InvalidInput):
+        tutor.quiz(sid, topic="x" * 201)
+
+
+def test_attempts_are_graded_recorded_and_scheduled() -> None:
+    clock = Clock()
+    tutor = make_tutor(clock=clock)
+    item, sid = tutor.quiz("learner-2")
+    wrong, _ = tutor.answer_quiz(item.quiz_id, "1066", sid)
+    right, _ = tutor.answer_quiz(item.quiz_id, item.answer, sid)
+    assert (wrong.correct, right.correct) == (False, True)
+    assert right.expected == item.answer and item.citation.quote in right.feedback
+    attempts = tutor.store.attempts(sid)
+    assert [(a.correct, a.number) for a in attempts] == [(False, 1), (True, 2)]
+    progress = tutor.progress(sid)
+    section = next(s for s in progress.sections if s.section == item.citation.section)
+    assert (section.attempts, section.correct_attempts, section.correct_first_attempts) == (2, 1, 0)
+    assert section.practised == 1 and 0 < section.mastery <= 1
+    assert progress.due == ()
+    clock.now += 2 * DAY
+    assert [d.quiz_id for d in tutor.progress(sid).due] == [item.quiz_id]
+    assert tutor.quiz(sid)[0].quiz_id == item.quiz_id, "a due review comes first"
+
+
+def test_unknown_quiz_and_bad_answers_are_client_errors() -> None:
+    tutor = make_tutor()
+    item, sid = tutor.quiz("learner-3")
+    with pytest.raises(NotFound):
+        tutor.answer_quiz("q-000000000000", "1957", sid)
+    with pytest.raises(NotFound):
+        tutor.answer_quiz("../../etc", "1957", sid)
+    with pytest.raises(InvalidInput):
+        tutor.answer_quiz(item.quiz_id, 1957, sid)
+    with pytest.raises(InvalidInput):
+        tutor.answer_quiz(item.quiz_id, "x" * 501, sid)
+    with pytest.raises(InvalidInput):
+        tutor.answer_quiz(item.quiz_id, "19\x0057", sid)
+    assert tutor.store.attempts(sid) == []
+
+
+def test_progress_survives_a_restart(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    first = make_tutor(SQLiteStateStore(db))
+    sid = "learner-restart"
+    for _ in range(3):
+        item, _ = first.quiz(sid)
+        first.answer_quiz(item.quiz_id, item.answer, sid)
+    wrong_item, _ = first.quiz(sid)
+    first.answer_quiz(wrong_item.quiz_id, "0", sid)
+    before = first.progress(sid)
+    first.store.close()
+
+    second = make_tutor(SQLiteStateStore(db))
+    after = second.progress(sid)
+    assert after == before
+    assert after.attempts == 4 and after.correct_attempts == 3
+    served_before = set(second.store.served(sid))
+    assert len(served_before) == 4
+    after_restart = second.quiz(sid)[0].quiz_id
+    assert after_restart == wrong_item.quiz_id or after_restart not in served_before
+
+
+def test_sqlite_keeps_items_even_when_the_course_no_longer_makes_them(tmp_path: Path) -> None:
+    db = tmp_path / "state.sqlite3"
+    first = make_tutor(SQLiteStateStore(db))
+    item, sid = first.quiz("learner-4")
+    first.store.close()
+    embedder = HashingEmbedder()
+    changed = Tutor(
+        make_course({"other.txt": "Other\n\nNothing dated here.\n"}, embedder),
+        embedder,
+        SQLiteStateStore(db),
+        quiz_generator=year_items,
+    )
+    grade, _ = changed.answer_quiz(item.quiz_id, item.answer, sid)
+    assert grade.correct

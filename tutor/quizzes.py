@@ -1,0 +1,131 @@
+"""Choosing quiz items for a learner and summing up their progress.
+
+The catalogue is every item the generator makes from the course, built once on first use.
+Choosing, in order: items due for review (earliest first), then items of sections the
+learner has not practised, then any item not yet shown, then the one shown longest ago. A
+topic narrows the choice to items on the passages retrieval finds for it; a kind narrows it
+to that kind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from .domain import Attempt, DueItem, Progress, QuizItem, Review, SectionProgress
+
+KINDS = ("multiple_choice", "short_answer", "true_false")
+
+
+class QuizBook:
+    """The course's quiz items, generated lazily and looked up by id or by span."""
+
+    def __init__(self, generate: Callable[[], list[QuizItem]]):
+        self._generate = generate
+        self._items: list[QuizItem] | None = None
+        self._by_id: dict[str, QuizItem] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def items(self) -> list[QuizItem]:
+        if self._items is None:
+            with self._lock:
+                if self._items is None:
+                    items = self._generate()
+                    self._by_id = {i.quiz_id: i for i in items}
+                    self._items = items
+        return self._items
+
+    def get(self, quiz_id: str) -> QuizItem | None:
+        _ = self.items
+        return self._by_id.get(quiz_id)
+
+    def on_span(self, doc_id: str, start: int, end: int) -> list[QuizItem]:
+        """Items whose cited span overlaps [start, end) of the document."""
+        return [
+            i
+            for i in self.items
+            if i.citation.doc_id == doc_id and i.citation.start < end and start < i.citation.end
+        ]
+
+    def sections(self) -> list[str]:
+        return list(dict.fromkeys(i.citation.section for i in self.items))
+
+
+def choose(
+    candidates: Iterable[QuizItem],
+    served: dict[str, float],
+    reviews: dict[str, Review],
+    practised_sections: set[str],
+    now: float,
+) -> QuizItem | None:
+    """The next item for a learner among `candidates` (kept in their given order)."""
+    pool = list(candidates)
+    if not pool:
+        return None
+    due = [i for i in pool if i.quiz_id in reviews and reviews[i.quiz_id].due_at <= now]
+    if due:
+        return min(due, key=lambda i: reviews[i.quiz_id].due_at)
+    unseen = [i for i in pool if i.quiz_id not in served and i.quiz_id not in reviews]
+    fresh_sections = [i for i in unseen if i.citation.section not in practised_sections]
+    if fresh_sections:
+        return fresh_sections[0]
+    if unseen:
+        return unseen[0]
+    return min(pool, key=lambda i: served.get(i.quiz_id, 0.0))
+
+
+def progress(
+    session_id: str,
+    book: QuizBook,
+    attempts: list[Attempt],
+    reviews: dict[str, Review],
+    item_of: Callable[[str], QuizItem | None],
+    now: float,
+) -> Progress:
+    """Per-section attempts, first-attempt successes and mastery, and what is due."""
+    per_section_items: dict[str, int] = {}
+    for known in book.items:
+        s = known.citation.section
+        per_section_items[s] = per_section_items.get(s, 0) + 1
+    latest: dict[str, bool] = {}
+    stats: dict[str, list[int]] = {}  # section -> [attempts, correct, correct first]
+    practised: dict[str, set[str]] = {}
+    for a in attempts:
+        item = item_of(a.quiz_id)
+        section = item.citation.section if item else "(retired items)"
+        row = stats.setdefault(section, [0, 0, 0])
+        row[0] += 1
+        row[1] += a.correct
+        row[2] += a.correct and a.number == 1
+        practised.setdefault(section, set()).add(a.quiz_id)
+        latest[a.quiz_id] = a.correct
+    sections = []
+    for section in dict.fromkeys([*per_section_items, *stats]):
+        n_items = per_section_items.get(section, 0)
+        done = practised.get(section, set())
+        right = sum(1 for q in done if latest.get(q))
+        row = stats.get(section, [0, 0, 0])
+        sections.append(
+            SectionProgress(
+                section=section,
+                items=n_items,
+                practised=len(done),
+                attempts=row[0],
+                correct_attempts=row[1],
+                correct_first_attempts=row[2],
+                mastery=round(right / n_items, 3) if n_items else 0.0,
+            )
+        )
+    due = []
+    for quiz_id, review in sorted(reviews.items(), key=lambda kv: kv[1].due_at):
+        shown = item_of(quiz_id)
+        if shown is not None and review.due_at <= now:
+            due.append(DueItem(quiz_id, shown.question, shown.citation.section, review.due_at))
+    return Progress(
+        session_id=session_id,
+        sections=tuple(sections),
+        due=tuple(due),
+        attempts=len(attempts),
+        correct_attempts=sum(a.correct for a in attempts),
+    )
