@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -124,24 +125,8 @@ class ProgressOut(BaseModel):
             session_id=p.session_id,
             attempts=p.attempts,
             correct_attempts=p.correct_attempts,
-            sections=[
-                SectionProgressOut(
-                    section=s.section,
-                    items=s.items,
-                    practised=s.practised,
-                    attempts=s.attempts,
-                    correct_attempts=s.correct_attempts,
-                    correct_first_attempts=s.correct_first_attempts,
-                    mastery=s.mastery,
-                )
-                for s in p.sections
-            ],
-            due=[
-                DueItemOut(
-                    quiz_id=d.quiz_id, question=d.question, section=d.section, due_at=d.due_at
-                )
-                for d in p.due
-            ],
+            sections=[SectionProgressOut(**asdict(s)) for s in p.sections],
+            due=[DueItemOut(**asdict(d)) for d in p.due],
         )
 
 

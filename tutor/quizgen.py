@@ -50,6 +50,7 @@ from itertools import pairwise
 from .answering import clean_sentence
 from .course import Course
 from .domain import Citation, Passage, QuizItem
+from .stores.codec import item_to_dict
 from .text import STOPWORDS, content_words, leans_back, tokens
 
 BLANK = "_____"
@@ -1348,23 +1349,4 @@ def generate_items(course: Course) -> list[QuizItem]:
 
 def dump_items(items: list[QuizItem]) -> str:
     """The items as JSON lines, one item per line with every field (`tutor quiz --dump`)."""
-    lines = []
-    for item in items:
-        c = item.citation
-        record = {
-            "quiz_id": item.quiz_id,
-            "kind": item.kind,
-            "question": item.question,
-            "options": list(item.options) if item.options is not None else None,
-            "answer": item.answer,
-            "topic": item.topic,
-            "citation": {
-                "doc_id": c.doc_id,
-                "section": c.section,
-                "start": c.start,
-                "end": c.end,
-                "quote": c.quote,
-            },
-        }
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
-    return "".join(lines)
+    return "".join(json.dumps(item_to_dict(i), ensure_ascii=False) + "\n" for i in items)

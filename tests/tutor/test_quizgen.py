@@ -210,7 +210,7 @@ def test_dump_items_writes_one_json_object_per_line(seed_items: list[QuizItem]) 
     assert len(lines) == len(seed_items) and dumped.endswith("\n")
     first = json.loads(lines[0])
     assert set(first) == {"quiz_id", "kind", "question", "options", "answer", "topic", "citation"}
-    assert set(first["citation"]) == {"doc_id", "section", "start", "end", "quote"}
+    assert set(first["citation"]) == {"doc_id", "section", "start", "end", "quote", "score"}
     for line, item in zip(lines, seed_items, strict=True):
         record = json.loads(line)
         assert record["quiz_id"] == item.quiz_id
