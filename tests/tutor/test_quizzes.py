@@ -190,3 +190,26 @@ def test_sqlite_keeps_items_even_when_the_course_no_longer_makes_them(tmp_path: 
     )
     grade, _ = changed.answer_quiz(item.quiz_id, item.answer, sid)
     assert grade.correct
+
+
+def test_concurrent_attempts_are_all_recorded_with_distinct_numbers(tmp_path: Path) -> None:
+    import threading
+
+    store = SQLiteStateStore(tmp_path / "state.sqlite3")
+    review = Review(1, 1.0, 2.5, 0.0)
+
+    def answer_many(n: int) -> None:
+        for k in range(25):
+            store.record_attempt("shared", f"q-{k % 3:012x}", f"a{n}-{k}", k % 2 == 0, review, k)
+
+    threads = [threading.Thread(target=answer_many, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    attempts = store.attempts("shared")
+    assert len(attempts) == 200
+    for quiz_id in {a.quiz_id for a in attempts}:
+        numbers = sorted(a.number for a in attempts if a.quiz_id == quiz_id)
+        assert numbers == list(range(1, len(numbers) + 1))
+    store.close()
