@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from tutor.errors import TutorError
 from tutor.settings import Settings
@@ -70,6 +71,32 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _telegram(args: argparse.Namespace, settings: Settings) -> int:
+    import asyncio
+
+    from telegram import Update
+    from telegram.ext import Application
+
+    from .telegram_bot import COMMANDS, build_application
+    from .wiring import build_tutor
+
+    if settings.telegram_bot_token is None:
+        print("tutor: set TELEGRAM_BOT_TOKEN to run the Telegram bot", file=sys.stderr)
+        return 2
+
+    async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        app.bot_data["tutor"] = await asyncio.to_thread(build_tutor, settings)
+        await app.bot.set_my_commands(COMMANDS)
+
+    app = build_application(
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        post_init=post_init,
+    )
+    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
     from pathlib import Path
@@ -124,6 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dump", required=True, metavar="FILE", help="write every item as JSON lines")
     p.set_defaults(run=_quiz)
 
+    p = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
+    p.set_defaults(run=_telegram)
+
     p = sub.add_parser("calibrate", help="fit the abstention policy on a question set")
     p.add_argument("--set", required=True, help="JSON lines as in shared/eval/dev.jsonl")
     p.set_defaults(run=_calibrate)
@@ -140,6 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # httpx logs every request URL, and a Bot API URL holds the bot's token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = Settings()
         return int(args.run(args, settings))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -58,23 +59,56 @@ def get_tutor(request: Request) -> Tutor:
 TutorDep = Annotated[Tutor, Depends(get_tutor)]
 
 
+async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
+    """The Telegram application in webhook mode, running in this app's event loop."""
+    from telegram import Update
+
+    from .telegram_bot import COMMANDS, build_application
+
+    if settings.telegram_bot_token is None or settings.telegram_webhook_secret is None:
+        raise Unavailable(
+            "the Telegram webhook needs TELEGRAM_BOT_TOKEN and TUTOR_TELEGRAM_WEBHOOK_SECRET"
+        )
+    bot = build_application(
+        settings.telegram_bot_token.get_secret_value(),
+        settings.telegram_api_url,
+        tutor=tutor,
+        webhook=True,
+    )
+    await bot.initialize()
+    await bot.start()
+    if settings.telegram_webhook_url:
+        await bot.bot.set_webhook(
+            settings.telegram_webhook_url,
+            secret_token=settings.telegram_webhook_secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        await bot.bot.set_my_commands(COMMANDS)
+    return bot
+
+
 def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> FastAPI:
     """The ASGI app. Pass a ready `tutor` (tests), or settings to build one on start-up."""
+    config = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if tutor is not None:
             app.state.tutor = tutor
-            yield
-            return
-        from .wiring import build_tutor
+        else:
+            from .wiring import build_tutor
 
-        built = await run_in_threadpool(build_tutor, settings or Settings())
-        app.state.tutor = built
+            app.state.tutor = await run_in_threadpool(build_tutor, config)
+        bot = await start_webhook_bot(config, app.state.tutor) if config.telegram_webhook else None
+        app.state.telegram = bot
         try:
             yield
         finally:
-            built.store.close()
+            if bot is not None:
+                await bot.stop()
+                await bot.shutdown()
+            if tutor is None:
+                app.state.tutor.store.close()
 
     app = FastAPI(
         title="Tutor",
@@ -149,5 +183,25 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
     def session_progress(session_id: str, t: TutorDep) -> ProgressOut:
         """Per-section attempts, first-attempt successes, mastery, and items due for review."""
         return ProgressOut.of(t.progress(session_id))
+
+    @app.post("/telegram/webhook", include_in_schema=False)
+    async def telegram_webhook(request: Request) -> JSONResponse:
+        """Updates from Telegram, when webhook mode is on; checked against the secret."""
+        bot = getattr(request.app.state, "telegram", None)
+        secret = config.telegram_webhook_secret
+        if bot is None or secret is None:
+            return JSONResponse({"detail": "the Telegram webhook is not enabled"}, 404)
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
+            return JSONResponse({"detail": "wrong or missing secret token"}, 403)
+        try:
+            data = await request.json()
+            from telegram import Update
+
+            update = Update.de_json(data, bot.bot)
+        except Exception:  # any malformed body is the sender's problem, not ours
+            return JSONResponse({"detail": "the body is not a Telegram update"}, 400)
+        await bot.update_queue.put(update)
+        return JSONResponse({"ok": True})
 
     return app

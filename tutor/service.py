@@ -136,6 +136,24 @@ class Tutor:
         quiz = self._serve(sid, self.quizzes.on_span(lead.doc_id, lead.start, lead.end))
         return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
 
+    # Adapters' small state: which session a chat is in, which item a poll asks
+
+    def remember(self, kind: str, key: str, value: str) -> None:
+        self.store.set_link(kind, key, value)
+
+    def recall(self, kind: str, key: str) -> str | None:
+        return self.store.link(kind, key)
+
+    def passage(self, doc_id: str, start: int, end: int) -> tuple[str, int, int]:
+        """The paragraph around a cited span: (paragraph text, start and end of the span in it)."""
+        doc = self.course.document(doc_id)
+        for p in self.course.passages:
+            if p.doc_id == doc_id and (p.start <= start < p.end or start <= p.start < end):
+                paragraph = self.course.paragraph_of(p.passage_id)
+                lo, hi = paragraph[0].start, paragraph[-1].end
+                return doc.text[lo:hi], max(0, start - lo), min(hi, end) - lo
+        raise NotFound(f"no passage at {doc_id}[{start}:{end}]")
+
     # Quizzes
 
     def quiz(

@@ -30,7 +30,16 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TUTOR_TELEGRAM_BOT_TOKEN")
     )
-    telegram_api_url: str = "https://api.telegram.org"
+    telegram_api_url: str = Field(
+        "https://api.telegram.org", description="Bot API root; the bot calls {root}/bot{token}/…"
+    )
+    telegram_webhook: bool = Field(False, description="serve POST /telegram/webhook in the API")
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="checked against X-Telegram-Bot-Api-Secret-Token"
+    )
+    telegram_webhook_url: str | None = Field(
+        None, description="public URL of /telegram/webhook; registered with setWebhook on start"
+    )
 
     @field_validator("state_url")
     @classmethod

@@ -16,6 +16,7 @@ class MemoryStateStore:
         self._served: dict[str, dict[str, float]] = {}
         self._attempts: dict[str, list[Attempt]] = {}
         self._reviews: dict[str, dict[str, Review]] = {}
+        self._links: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
@@ -60,6 +61,14 @@ class MemoryStateStore:
     def reviews(self, session_id: str) -> dict[str, Review]:
         with self._lock:
             return dict(self._reviews.get(session_id, {}))
+
+    def set_link(self, kind: str, key: str, value: str) -> None:
+        with self._lock:
+            self._links[(kind, key)] = value
+
+    def link(self, kind: str, key: str) -> str | None:
+        with self._lock:
+            return self._links.get((kind, key))
 
     def close(self) -> None:
         pass

@@ -50,6 +50,12 @@ CREATE TABLE IF NOT EXISTS attempts (
     number INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempts_by_session ON attempts (session_id, id);
+CREATE TABLE IF NOT EXISTS links (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+);
 CREATE TABLE IF NOT EXISTS reviews (
     session_id TEXT NOT NULL,
     quiz_id TEXT NOT NULL,
@@ -197,6 +203,22 @@ class SQLiteStateStore:
             .fetchall()
         )
         return {q: Review(int(r), float(i), float(e), float(d)) for q, r, i, e, d in rows}
+
+    def set_link(self, kind: str, key: str, value: str) -> None:
+        with self._connection() as conn:
+            conn.execute(
+                "INSERT INTO links (kind, key, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",
+                (kind, key, value),
+            )
+
+    def link(self, kind: str, key: str) -> str | None:
+        row = (
+            self._connection()
+            .execute("SELECT value FROM links WHERE kind = ? AND key = ?", (kind, key))
+            .fetchone()
+        )
+        return str(row[0]) if row else None
 
     def close(self) -> None:
         with self._lock:

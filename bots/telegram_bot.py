@@ -1,0 +1,323 @@
+"""The Telegram adapter: python-telegram-bot handlers over the `Tutor` facade.
+
+Each handler reads the update, calls the tutor in a worker thread (answering uses the CPU),
+and formats the reply as escaped HTML. Conversation state lives in the tutor's state store:
+which session a chat is in, which quiz item a poll asks, which short answer a chat owes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import logging
+import secrets
+from typing import Any
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ParseMode, PollType
+from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    PollAnswerHandler,
+    filters,
+)
+
+from tutor import Citation, InvalidInput, NotFound, QuizItem, Tutor, TutorError
+
+from . import telegram_format as fmt
+
+log = logging.getLogger(__name__)
+
+SESSION = "telegram-session"  # chat id -> tutor session id
+POLL = "telegram-poll"  # poll id -> "quiz_id session_id chat_id"
+PENDING = "telegram-pending"  # chat id -> quiz id of a short answer awaited
+PASSAGE = "telegram-passage"  # token -> "doc_id start end"
+FRIENDLY_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+COMMANDS = [
+    BotCommand("start", "what this tutor covers"),
+    BotCommand("quiz", "a quiz question (optionally on a topic: /quiz Cuba)"),
+    BotCommand("progress", "what you have practised"),
+    BotCommand("reset", "start a new conversation"),
+    BotCommand("help", "how to use the tutor"),
+]
+
+
+def tutor_of(context: ContextTypes.DEFAULT_TYPE) -> Tutor:
+    tutor: Tutor = context.application.bot_data["tutor"]
+    return tutor
+
+
+async def run(context: ContextTypes.DEFAULT_TYPE, fn: Any, *args: Any) -> Any:
+    """Call the tutor off the event loop, so one slow answer does not stall other chats."""
+    return await asyncio.to_thread(fn, *args)
+
+
+def session_of(tutor: Tutor, chat_id: int) -> str:
+    sid = tutor.recall(SESSION, str(chat_id))
+    if sid is None:
+        sid = new_session(tutor, chat_id)
+    return sid
+
+
+def new_session(tutor: Tutor, chat_id: int) -> str:
+    sid = f"tg-{chat_id}-{secrets.token_hex(4)}".replace("--", "-n")
+    tutor.remember(SESSION, str(chat_id), sid)
+    return sid
+
+
+def passage_token(tutor: Tutor, c: Citation) -> str:
+    """A short id for a citation: callback data may hold 64 bytes only."""
+    token = hashlib.sha1(f"{c.doc_id}:{c.start}:{c.end}".encode()).hexdigest()[:16]
+    tutor.remember(PASSAGE, token, f"{c.doc_id} {c.start} {c.end}")
+    return token
+
+
+async def send_html(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, html: str, **kw: Any
+) -> None:
+    """Send HTML in as many messages as it needs; buttons go on the last one."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    chunks = fmt.split_html(html)
+    markup = kw.pop("reply_markup", None)
+    for i, chunk in enumerate(chunks):
+        await context.bot.send_message(
+            chat.id,
+            chunk,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup if i == len(chunks) - 1 else None,
+            **kw,
+        )
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Welcome: what the course covers and how to use the bot."""
+    tutor = tutor_of(context)
+    titles = ", ".join(fmt.escape(d.title) for d in tutor.documents())
+    sections = "\n".join(f"• {fmt.escape(s)}" for s in tutor.course.section_titles())
+    await send_html(
+        update,
+        context,
+        f"👋 Hi! I'm your tutor for <b>{titles}</b>.\n\nIt covers:\n{sections}\n\n"
+        "Ask me anything about it: I answer from the course and show where it says so.\n"
+        "/quiz — practise (or /quiz Cuba for a topic)\n/progress — how you are doing\n"
+        "/reset — start a new conversation\n/help — this help",
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """How to use the bot."""
+    await send_html(
+        update,
+        context,
+        "Send any question about the course and I'll answer with the sentences it comes from.\n"
+        'Follow-up questions ("And how did Moscow react?") continue the conversation.\n\n'
+        "/quiz — a quiz question; /quiz <i>topic</i> for one on a topic\n"
+        "/progress — what you have practised and what is due\n"
+        "/reset — forget the conversation and start afresh",
+    )
+
+
+async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Start a new conversation (progress from earlier sessions stays where it was)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tutor = tutor_of(context)
+    await run(context, new_session, tutor, chat.id)
+    await run(context, tutor.remember, PENDING, str(chat.id), "")
+    await send_html(update, context, "🔄 New conversation started. Ask away!")
+
+
+async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The learner's progress."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tutor = tutor_of(context)
+    sid = await run(context, session_of, tutor, chat.id)
+    report = await run(context, tutor.progress, sid)
+    await send_html(update, context, fmt.progress_html(report))
+
+
+async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A quiz item: on the topic after /quiz if any, else what the scheduler picks."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tutor = tutor_of(context)
+    topic = " ".join(context.args or []) or None
+    sid = await run(context, session_of, tutor, chat.id)
+    try:
+        item, _ = await run(context, tutor.quiz, sid, topic, None)
+    except NotFound:
+        await send_html(
+            update, context, f"I have no quiz on {fmt.escape(topic or 'that')}. Try another topic."
+        )
+        return
+    await send_quiz(update, context, item, sid)
+
+
+async def send_quiz(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, item: QuizItem, sid: str
+) -> None:
+    """Multiple choice and true/false as quiz polls; short answers as a message to reply to."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    tutor = tutor_of(context)
+    if item.kind == "short_answer":
+        await run(context, tutor.remember, PENDING, str(chat.id), item.quiz_id)
+        await send_html(update, context, fmt.short_answer_html(item))
+        return
+    lead, question, options, correct, explanation = fmt.poll_parts(item)
+    if lead:
+        await context.bot.send_message(chat.id, lead)
+    message = await context.bot.send_poll(
+        chat.id,
+        question,
+        options,
+        is_anonymous=False,  # the answer must reach the bot to count in progress
+        type=PollType.QUIZ,
+        correct_option_ids=[correct],  # type: ignore[list-item]  # Bot API 10 name
+        explanation=explanation,
+    )
+    if message.poll is not None:
+        await run(context, tutor.remember, POLL, message.poll.id, f"{item.quiz_id} {sid} {chat.id}")
+
+
+async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A learner answered a quiz poll: grade it and record it in their progress."""
+    answer = update.poll_answer
+    if answer is None or not answer.option_ids:
+        return
+    tutor = tutor_of(context)
+    link = await run(context, tutor.recall, POLL, answer.poll_id)
+    if not link:
+        return
+    quiz_id, sid, _chat = link.split(" ")
+    item = await run(context, tutor.quiz_item, quiz_id)
+    choice = answer.option_ids[0]
+    given = ("true" if choice == 0 else "false") if item.kind == "true_false" else "ABCD"[choice]
+    await run(context, tutor.answer_quiz, quiz_id, given, sid)
+
+
+async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Text: the answer to a pending short-answer quiz, or else a question."""
+    chat, msg = update.effective_chat, update.effective_message
+    if chat is None or msg is None or not msg.text:
+        return
+    tutor = tutor_of(context)
+    sid = await run(context, session_of, tutor, chat.id)
+    pending = await run(context, tutor.recall, PENDING, str(chat.id))
+    if pending:
+        await run(context, tutor.remember, PENDING, str(chat.id), "")
+        grade, _ = await run(context, tutor.answer_quiz, pending, msg.text, sid)
+        await send_html(update, context, fmt.grade_html(grade))
+        return
+    answer = await run(context, tutor.ask, msg.text, sid)
+    buttons = []
+    if answer.followup_quiz is not None:
+        buttons.append(
+            InlineKeyboardButton("Quiz me", callback_data=f"quiz:{answer.followup_quiz.quiz_id}")
+        )
+    if answer.citations:
+        token = await run(context, passage_token, tutor, answer.citations[0])
+        buttons.append(InlineKeyboardButton("Show passage", callback_data=f"passage:{token}"))
+    markup = InlineKeyboardMarkup([buttons]) if buttons else None
+    await send_html(update, context, fmt.answer_html(answer), reply_markup=markup)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The inline buttons under an answer: Quiz me, Show passage."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None or not query.data:
+        return
+    await query.answer()
+    tutor = tutor_of(context)
+    action, _, value = query.data.partition(":")
+    if action == "quiz":
+        sid = await run(context, session_of, tutor, chat.id)
+        item = await run(context, tutor.quiz_item, value)
+        await send_quiz(update, context, item, sid)
+    elif action == "passage":
+        link = await run(context, tutor.recall, PASSAGE, value)
+        if not link:
+            await send_html(update, context, "That passage is no longer available.")
+            return
+        doc_id, start, end = link.rsplit(" ", 2)
+        paragraph, s, e = await run(context, tutor.passage, doc_id, int(start), int(end))
+        section = next(
+            (x.title for x in tutor.document(doc_id).sections if x.start <= int(start) < x.end),
+            doc_id,
+        )
+        citation = Citation(doc_id, section, int(start), int(end), paragraph[s:e])
+        await send_html(update, context, fmt.passage_html(citation, paragraph, s, e))
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log every error; tell the learner in words, never with a stack trace."""
+    error = context.error
+    if isinstance(error, Forbidden):
+        log.info("a user blocked the bot: %s", error)
+        return
+    if isinstance(error, RetryAfter | NetworkError):
+        log.warning("Telegram unavailable for now: %s", error)
+        return
+    text = str(error) if isinstance(error, InvalidInput | NotFound) else FRIENDLY_ERROR
+    if not isinstance(error, TutorError):
+        log.error("error while handling an update", exc_info=error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, text)
+        except TelegramError as exc:  # the reply itself failed: nothing more to do
+            log.warning("could not send the error reply: %s", exc)
+
+
+def build_application(
+    token: str,
+    api_root: str,
+    *,
+    tutor: Tutor | None = None,
+    webhook: bool = False,
+    post_init: Any = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """The PTB application with its handlers. Polling unless `webhook` (no updater then)."""
+    builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(f"{api_root.rstrip('/')}/bot")
+        .base_file_url(f"{api_root.rstrip('/')}/file/bot")
+        .rate_limiter(AIORateLimiter(max_retries=2))
+        .concurrent_updates(True)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    if post_init is not None:
+        builder = builder.post_init(post_init)
+    app = builder.build()
+    if tutor is not None:
+        app.bot_data["tutor"] = tutor
+    app.add_handler(CommandHandler("start", start))
+    app.add_handler(CommandHandler("help", help_command))
+    app.add_handler(CommandHandler("reset", reset))
+    app.add_handler(CommandHandler("progress", progress))
+    app.add_handler(CommandHandler("quiz", quiz))
+    app.add_handler(CallbackQueryHandler(button))
+    app.add_handler(PollAnswerHandler(poll_answer))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, message))
+    app.add_error_handler(on_error)
+    return app

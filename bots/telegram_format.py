@@ -1,0 +1,170 @@
+"""Telegram HTML: escaping course text, splitting long replies, fitting poll limits.
+
+Every piece of course text and every question is escaped before it is put between tags,
+so a course that contains "<script>" or "&" shows those characters and breaks nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from tutor import Answer, Citation, Grade, QuizItem
+from tutor.domain import Progress
+
+MESSAGE_LIMIT = 4096
+POLL_QUESTION_LIMIT = 300
+POLL_OPTION_LIMIT = 100
+POLL_EXPLANATION_LIMIT = 200
+_TAG = re.compile(r"<(/?)([a-z-]+)([^>]*)>")
+
+
+def shorten(text: str, limit: int) -> str:
+    """Text cut at a word boundary to at most `limit` characters, with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit - 1)
+    return text[: cut if cut > limit // 2 else limit - 1].rstrip(" ,;:") + "…"
+
+
+def answer_html(answer: Answer) -> str:
+    """The answer, then each source: its section in italics and the quote in a blockquote."""
+    parts = [escape(answer.text)]
+    if answer.citations:
+        parts.append("\n\n<b>Sources</b>")
+        for c in answer.citations:
+            parts.append(
+                f"\n<i>{escape(c.section)}</i>\n<blockquote>{escape(c.quote)}</blockquote>"
+            )
+    elif answer.suggestions:
+        parts.append(
+            "\n\nTry one of: " + ", ".join(f"<i>{escape(s)}</i>" for s in answer.suggestions)
+        )
+    return "".join(parts)
+
+
+def passage_html(citation: Citation, paragraph: str, start: int, end: int) -> str:
+    """The paragraph around a citation with the quoted span in bold."""
+    return (
+        f"<i>{escape(citation.section)}</i>\n\n"
+        + escape(paragraph[:start])
+        + "<b>"
+        + escape(paragraph[start:end])
+        + "</b>"
+        + escape(paragraph[end:])
+    )
+
+
+def grade_html(grade: Grade) -> str:
+    mark = "✅" if grade.correct else "❌"
+    return f"{mark} {escape(grade.feedback)}"
+
+
+def short_answer_html(item: QuizItem) -> str:
+    return f"✏️ <b>Quiz</b>\n{escape(item.question)}\n\n<i>Reply with your answer.</i>"
+
+
+def progress_html(progress: Progress) -> str:
+    if not progress.attempts:
+        return "No quiz answers yet. Send /quiz to start practising."
+    lines = [
+        f"<b>Your progress</b>: {progress.correct_attempts} of {progress.attempts} answers right."
+    ]
+    for s in progress.sections:
+        if s.attempts:
+            lines.append(
+                f"• <i>{escape(s.section)}</i>: {s.correct_attempts}/{s.attempts} right, "
+                f"{s.correct_first_attempts} at the first try, mastery {round(100 * s.mastery)}%"
+            )
+    if progress.due:
+        lines.append(f"\n{len(progress.due)} item(s) due for review: send /quiz.")
+    return "\n".join(lines)
+
+
+def poll_parts(item: QuizItem) -> tuple[str | None, str, list[str], int, str]:
+    """(lead message or None, poll question, options, correct option, explanation).
+
+    A question longer than a poll allows goes out as a message just before the poll.
+    """
+    if item.kind == "true_false":
+        options = ["True", "False"]
+        correct = 0 if item.answer == "true" else 1
+    else:
+        options = [shorten(o, POLL_OPTION_LIMIT) for o in item.options or ()]
+        correct = list(item.options or ()).index(item.answer)
+    lead = None
+    question = item.question
+    if len(question) > POLL_QUESTION_LIMIT:
+        lead, question = question, "Your answer to the question above:"
+    explanation = shorten(f"Source: “{item.citation.quote}”", POLL_EXPLANATION_LIMIT)
+    return lead, question, options, correct, explanation
+
+
+def split_html(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """Split HTML into chunks of at most `limit` characters without cutting a tag.
+
+    Chunks break at a newline or space when one is near; tags still open at a break are
+    closed at the end of the chunk and opened again at the start of the next.
+    """
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    open_tags: list[tuple[str, str]] = []  # (name, full opening tag)
+    current = ""
+    pos = 0
+    tokens = [(m.start(), m.end()) for m in _TAG.finditer(text)]
+    pieces: list[tuple[bool, str]] = []
+    for start, end in tokens:
+        if start > pos:
+            pieces.append((False, text[pos:start]))
+        pieces.append((True, text[start:end]))
+        pos = end
+    if pos < len(text):
+        pieces.append((False, text[pos:]))
+
+    def closing() -> str:
+        return "".join(f"</{name}>" for name, _ in reversed(open_tags))
+
+    def reopening() -> str:
+        return "".join(tag for _, tag in open_tags)
+
+    def flush() -> None:
+        nonlocal current
+        if current.strip():
+            chunks.append(current + closing())
+        current = reopening()
+
+    for is_tag, piece in pieces:
+        if is_tag:
+            m = _TAG.match(piece)
+            assert m is not None
+            if len(current) + len(piece) + len(closing()) + 16 > limit:
+                flush()
+            current += piece
+            if m.group(1):
+                if open_tags and open_tags[-1][0] == m.group(2):
+                    open_tags.pop()
+            else:
+                open_tags.append((m.group(2), piece))
+            continue
+        while piece:
+            room = limit - len(current) - len(closing()) - 16
+            if room <= 0:
+                flush()
+                continue
+            if len(piece) <= room:
+                current += piece
+                break
+            cut = max(piece.rfind("\n", 0, room), piece.rfind(" ", 0, room))
+            if cut <= room // 2:
+                cut = room
+            # never cut inside an HTML entity such as &amp;
+            amp = piece.rfind("&", max(0, cut - 8), cut)
+            if amp != -1 and ";" not in piece[amp:cut]:
+                cut = amp
+            current += piece[:cut]
+            piece = piece[cut:].lstrip(" ")
+            flush()
+    if current.strip() and current != reopening():
+        chunks.append(current + closing())
+    return chunks
