@@ -73,7 +73,9 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
 
 def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     import asyncio
+    import os
 
+    os.environ.setdefault("PTB_TIMEDELTA", "true")  # durations as timedeltas, without warnings
     from telegram import Update
     from telegram.ext import Application
 

@@ -43,6 +43,7 @@ SESSION = "telegram-session"  # chat id -> tutor session id
 POLL = "telegram-poll"  # poll id -> "quiz_id session_id chat_id"
 PENDING = "telegram-pending"  # chat id -> quiz id of a short answer awaited
 PASSAGE = "telegram-passage"  # token -> "doc_id start end"
+POLL_LINK_WAITS = 30
 FRIENDLY_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
 COMMANDS = [
     BotCommand("start", "what this tutor covers"),
@@ -204,8 +205,15 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if answer is None or not answer.option_ids:
         return
     tutor = tutor_of(context)
-    link = await run(context, tutor.recall, POLL, answer.poll_id)
+    link = None
+    for _ in range(POLL_LINK_WAITS):
+        # an answer can overtake the bookkeeping of a poll sent a moment ago
+        link = await run(context, tutor.recall, POLL, answer.poll_id)
+        if link:
+            break
+        await asyncio.sleep(0.1)
     if not link:
+        log.warning("an answer to an unknown poll %s", answer.poll_id)
         return
     quiz_id, sid, _chat = link.split(" ")
     item = await run(context, tutor.quiz_item, quiz_id)

@@ -6,8 +6,8 @@ so a course that contains "<script>" or "&" shows those characters and breaks no
 
 from __future__ import annotations
 
+import html
 import re
-from html import escape
 
 from tutor import Answer, Citation, Grade, QuizItem
 from tutor.domain import Progress
@@ -17,6 +17,11 @@ POLL_QUESTION_LIMIT = 300
 POLL_OPTION_LIMIT = 100
 POLL_EXPLANATION_LIMIT = 200
 _TAG = re.compile(r"<(/?)([a-z-]+)([^>]*)>")
+
+
+def escape(text: str) -> str:
+    """Telegram's HTML needs only <, > and & escaped; quotes stay readable."""
+    return html.escape(text, quote=False)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -36,10 +41,6 @@ def answer_html(answer: Answer) -> str:
             parts.append(
                 f"\n<i>{escape(c.section)}</i>\n<blockquote>{escape(c.quote)}</blockquote>"
             )
-    elif answer.suggestions:
-        parts.append(
-            "\n\nTry one of: " + ", ".join(f"<i>{escape(s)}</i>" for s in answer.suggestions)
-        )
     return "".join(parts)
 
 

@@ -25,6 +25,7 @@ HELDOUT_SET = ROOT / "tests" / "eval" / "heldout.jsonl"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22's durations as timedeltas, no warnings
 
 
 def make_course(files: dict[str, str], embedder: HashingEmbedder | None = None) -> Course:

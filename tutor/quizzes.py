@@ -58,8 +58,13 @@ def choose(
     reviews: dict[str, Review],
     practised_sections: set[str],
     now: float,
+    recent_kinds: tuple[str, ...] = (),
 ) -> QuizItem | None:
-    """The next item for a learner among `candidates` (kept in their given order)."""
+    """The next item for a learner among `candidates` (kept in their given order).
+
+    Among new items, one of a kind not among `recent_kinds` comes first, so a learner who
+    keeps asking for quizzes meets all three kinds in turn.
+    """
     pool = list(candidates)
     if not pool:
         return None
@@ -68,10 +73,10 @@ def choose(
         return min(due, key=lambda i: reviews[i.quiz_id].due_at)
     unseen = [i for i in pool if i.quiz_id not in served and i.quiz_id not in reviews]
     fresh_sections = [i for i in unseen if i.citation.section not in practised_sections]
-    if fresh_sections:
-        return fresh_sections[0]
-    if unseen:
-        return unseen[0]
+    for tier in (fresh_sections, unseen):
+        if tier:
+            varied = [i for i in tier if i.kind not in recent_kinds]
+            return (varied or tier)[0]
     return min(pool, key=lambda i: served.get(i.quiz_id, 0.0))
 
 

@@ -240,7 +240,9 @@ class Tutor:
             if (item := self.quizzes.get(q)) is not None
         }
         now = self.clock()
-        item = choose(candidates, served, reviews, practised, now)
+        latest = sorted(served, key=served.__getitem__)[-(len(KINDS) - 1) :]
+        recent = tuple(i.kind for q in latest if (i := self.quizzes.get(q)) is not None)
+        item = choose(candidates, served, reviews, practised, now, recent)
         if item is not None:
             self.store.save_item(item)
             self.store.mark_served(sid, item.quiz_id, now)

@@ -57,10 +57,12 @@ def test_answer_escapes_course_text_and_keeps_it_readable() -> None:
     assert "<blockquote>" in html and "<i>Section &lt;1&gt;</i>" in html
 
 
-def test_abstention_lists_suggestions_escaped() -> None:
-    answer = Answer("Not covered.", False, 0.1, (), "s", None, ("A & B", "<C>"))
-    text = check(fmt.answer_html(answer))
-    assert "A & B" in text and "<C>" in text
+def test_abstention_message_is_escaped_and_has_no_sources() -> None:
+    message = "It doesn't cover that. It does cover: A & B, <C>."
+    answer = Answer(message, False, 0.1, (), "s", None, ("A & B", "<C>"))
+    html = fmt.answer_html(answer)
+    assert check(html) == message
+    assert "Sources" not in html
 
 
 def test_passage_bolds_the_quoted_span() -> None:
