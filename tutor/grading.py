@@ -169,9 +169,29 @@ def _classify(word: str, *, may_is_month: bool, wanted: frozenset[Decimal] | Non
     if word in _MONTHS and (word != "may" or may_is_month):
         # "may" is usually a verb ("it may be Vienna"); a month only when a date is expected.
         return _Part(_MONTHS[word], "month")
+    misspelt = _misspelt_month(word)
+    if misspelt is not None:
+        return _Part(misspelt, "month")
     if any(c.isdigit() for c in word):
         return _Part(word, "code")
     return _Part(word, "word")
+
+
+def _misspelt_month(word: str) -> str | None:
+    """The month a long word misspells ("Setpember"), when it is near exactly one month.
+
+    Dates stay strict in their values; a typo in a month's name does not change the date.
+    """
+    if len(word) < 5 or not word.isalpha():
+        return None
+    near = {
+        month
+        for month in set(_MONTHS.values())
+        if len(month) >= 5
+        and OSA.distance(month, word, score_cutoff=_typo_budget(len(month)))
+        <= _typo_budget(len(month))
+    }
+    return near.pop() if len(near) == 1 else None
 
 
 def _units(

@@ -264,7 +264,9 @@ def test_flood_control_and_forbidden_surface_as_ptb_errors(api: FakeBotAPI) -> N
         )
 
     errors, message, action = with_bot(api, scenario)
-    assert [str(e) for e in errors] == ["Flood control exceeded. Retry in 3 seconds"] * 2
+    # PTB_TIMEDELTA (set in conftest) prints the wait as a timedelta
+    assert [str(e) for e in errors] == ["Flood control exceeded. Retry in 0:00:03"] * 2
+    assert [e.retry_after.total_seconds() for e in errors] == [3.0, 3.0]
     assert message.text == "now it works" and action is True
     assert [c.status for c in api.calls("sendMessage")] == [429, 429, 200]
     assert api.calls("sendMessage")[0].response == {
