@@ -36,20 +36,20 @@ SECRET = "webhook-secret-123"
 class Student:
     """Sends what a student would and reads what the bot sent back."""
 
-    def __init__(self, api: FakeBotAPI, send: Callable[[dict[str, Any]], None]):
+    def __init__(self, api: FakeBotAPI, send: Callable[[dict[str, Any]], None], chat: int = CHAT):
         self.api = api
         self.send = send
+        self.chat = chat
 
     def sent_count(self, method: str) -> int:
         return len(self.api.calls(method))
 
     def say(self, text: str, timeout: float = 60.0) -> dict[str, Any]:
         """Send text; return the bot's next sendMessage to this chat."""
-        before = self.sent_count("sendMessage")
-        self.send(self.api.make_message_update(CHAT, text))
-        calls = self.api.wait_for(
-            "sendMessage", lambda p: int(p["chat_id"]) == CHAT, timeout=timeout, count=before + 1
-        )
+        mine = lambda p: int(p["chat_id"]) == self.chat  # noqa: E731
+        before = len([c for c in self.api.calls("sendMessage") if mine(c.params)])
+        self.send(self.api.make_message_update(self.chat, text))
+        calls = self.api.wait_for("sendMessage", mine, timeout=timeout, count=before + 1)
         return dict(calls[before].params)
 
     def next_quiz(self, text_or_tap: Callable[[], None]) -> tuple[str, dict[str, Any]]:
@@ -179,6 +179,12 @@ def test_polling_bot_process(data_dir: Path) -> None:
             assert "October 1956" in reply["text"]
             assert any(c.status == 429 for c in api.calls("sendMessage")[before:])
             assert bot.poll() is None, "the bot survived a 429"
+            blocked = Student(api, api.push_update, chat=CHAT + 1)
+            api.fail_next("sendMessage", status=403)  # this student blocked the bot
+            api.push_update(api.make_message_update(CHAT + 1, "When was the Berlin Wall erected?"))
+            api.wait_for("sendMessage", lambda p: int(p["chat_id"]) == CHAT + 1)
+            assert "New conversation" in blocked.say("/reset")["text"]
+            assert bot.poll() is None, "a blocked user does not stop the bot for others"
         finally:
             bot.terminate()
             bot.wait(timeout=30)
