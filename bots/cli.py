@@ -36,7 +36,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
 
     tutor = build_tutor(settings, progress=True)
     try:
-        answer = tutor.ask(args.question, args.session)
+        answer = tutor.ask(args.question, args.session, "cli")
     finally:
         tutor.store.close()
     if args.json:
@@ -99,6 +99,30 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _keys(args: argparse.Namespace, settings: Settings) -> int:
+    from tutor import KeyRing
+
+    from .wiring import build_state_store
+
+    store = build_state_store(settings)
+    ring = KeyRing(store)
+    try:
+        if args.action == "create":
+            key = ring.create(args.name, args.role)
+            print(f"created the {args.role} key {args.name!r}; it is shown only once:")
+            print(key)
+        elif args.action == "revoke":
+            ring.revoke(args.name)
+            print(f"revoked {args.name!r}")
+        else:
+            for k in ring.list():
+                state = "revoked" if k.revoked else "active"
+                print(f"{k.name}\t{k.role}\t{state}")
+    finally:
+        store.close()
+    return 0
+
+
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     from dataclasses import asdict
     from pathlib import Path
@@ -152,6 +176,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("quiz", help="quiz items the generator makes from the course")
     p.add_argument("--dump", required=True, metavar="FILE", help="write every item as JSON lines")
     p.set_defaults(run=_quiz)
+
+    p = sub.add_parser("keys", help="API keys for an LMS or a teacher")
+    keys = p.add_subparsers(dest="action", required=True)
+    k = keys.add_parser("create", help="create a key (printed once, on the last line)")
+    k.add_argument("--name", required=True)
+    k.add_argument("--role", required=True, choices=["student", "teacher"])
+    k = keys.add_parser("revoke", help="revoke a key by name")
+    k.add_argument("name")
+    keys.add_parser("list", help="list keys (names and roles, never the keys)")
+    p.set_defaults(run=_keys)
 
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
     p.set_defaults(run=_telegram)

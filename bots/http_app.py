@@ -6,11 +6,12 @@ import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -18,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
 from tutor.settings import Settings
 
+from .access import StudentAccess, redact_access_log
+from .deps import TutorDep
 from .schemas import (
     AnswerRequest,
     AskRequest,
@@ -46,17 +49,6 @@ def _status_of(exc: TutorError) -> int:
         if isinstance(exc, cls):
             return status
     return 400
-
-
-def get_tutor(request: Request) -> Tutor:
-    """The app's tutor, built by the lifespan."""
-    found: Tutor | None = getattr(request.app.state, "tutor", None)
-    if found is None:
-        raise Unavailable("the tutor is still starting")
-    return found
-
-
-TutorDep = Annotated[Tutor, Depends(get_tutor)]
 
 
 async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
@@ -93,6 +85,7 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        redact_access_log()  # keys passed as ?key= must not reach the access log
         if tutor is not None:
             app.state.tutor = tutor
         else:
@@ -116,6 +109,19 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         summary="Cited answers, quizzes and progress over a course",
         lifespan=lifespan,
     )
+
+    app.state.settings = config
+    app.state.frame_ancestors = list(config.frame_ancestors)
+    if config.cors_origins:
+        # Keys travel in a header, never in cookies: no credentials, so never "*" with them.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=config.cors_origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_headers=["Content-Type", "X-API-Key", "X-Tutor-Channel"],
+            max_age=600,
+        )
 
     @app.exception_handler(TutorError)
     async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
@@ -143,9 +149,10 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         return {"status": "ok"}
 
     @app.post("/v1/ask", response_model=AskResponse, responses=_ERRORS, tags=["students"])
-    def ask(body: AskRequest, t: TutorDep) -> AskResponse:
+    def ask(body: AskRequest, request: Request, t: TutorDep, _: StudentAccess) -> AskResponse:
         """Answer a question with citations; pass `session_id` back to continue."""
-        return AskResponse.of(t.ask(body.question, body.session_id))
+        channel = "widget" if request.headers.get("X-Tutor-Channel") == "widget" else "http"
+        return AskResponse.of(t.ask(body.question, body.session_id, channel))
 
     @app.get("/v1/documents", response_model=list[DocumentSummary], tags=["course"])
     def documents(t: TutorDep) -> list[DocumentSummary]:
@@ -161,7 +168,7 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         return DocumentOut(doc_id=d.doc_id, title=d.title, text=d.text)
 
     @app.post("/v1/quiz", response_model=QuizItemOut, responses=_ERRORS, tags=["quizzes"])
-    def quiz(body: QuizRequest, t: TutorDep) -> QuizItemOut:
+    def quiz(body: QuizRequest, t: TutorDep, _: StudentAccess) -> QuizItemOut:
         """The next quiz item: on `topic` if given, else due reviews, then new sections."""
         item, sid = t.quiz(body.session_id, body.topic, body.kind)
         return QuizItemOut.of(item, sid)
@@ -169,7 +176,7 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
     @app.post(
         "/v1/quiz/{quiz_id}/answer", response_model=GradeOut, responses=_ERRORS, tags=["quizzes"]
     )
-    def answer(quiz_id: str, body: AnswerRequest, t: TutorDep) -> GradeOut:
+    def answer(quiz_id: str, body: AnswerRequest, t: TutorDep, _: StudentAccess) -> GradeOut:
         """Grade an attempt (any number are allowed; each is recorded)."""
         grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id)
         return GradeOut.of(grade, sid)
@@ -180,7 +187,7 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         responses=_ERRORS,
         tags=["quizzes"],
     )
-    def session_progress(session_id: str, t: TutorDep) -> ProgressOut:
+    def session_progress(session_id: str, t: TutorDep, _: StudentAccess) -> ProgressOut:
         """Per-section attempts, first-attempt successes, mastery, and items due for review."""
         return ProgressOut.of(t.progress(session_id))
 
@@ -204,4 +211,9 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         await bot.update_queue.put(update)
         return JSONResponse({"ok": True})
 
+    from .teacher import router as teacher_router
+    from .widget import router as widget_router
+
+    app.include_router(teacher_router)
+    app.include_router(widget_router)
     return app

@@ -235,7 +235,7 @@ async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         grade, _ = await run(context, tutor.answer_quiz, pending, msg.text, sid)
         await send_html(update, context, fmt.grade_html(grade))
         return
-    answer = await run(context, tutor.ask, msg.text, sid)
+    answer = await run(context, tutor.ask, msg.text, sid, "telegram")
     buttons = []
     if answer.followup_quiz is not None:
         buttons.append(

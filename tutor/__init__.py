@@ -6,6 +6,7 @@ Adapters import from here only.
 from .domain import Answer, Citation, Document, Grade, Passage, QuizItem, Section, Turn
 from .errors import InvalidInput, NotFound, TutorError, Unavailable
 from .service import Tutor
+from .teaching import KeyRing
 
 __all__ = [
     "Answer",
@@ -13,6 +14,7 @@ __all__ = [
     "Document",
     "Grade",
     "InvalidInput",
+    "KeyRing",
     "NotFound",
     "Passage",
     "QuizItem",

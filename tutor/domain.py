@@ -149,3 +149,42 @@ class Progress:
     due: tuple[DueItem, ...]
     attempts: int
     correct_attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A named key; only its hash is stored."""
+
+    name: str
+    role: str  # "student" | "teacher"
+    created_at: float
+    revoked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    """One answer as a teacher reviews it: what was asked, said, and cited, and where."""
+
+    audit_id: int
+    at: float
+    channel: str  # "http" | "widget" | "telegram" | "cli"
+    session_id: str
+    question: str
+    answer: str
+    answerable: bool
+    confidence: float
+    citations: tuple[Citation, ...]
+    index_version: str
+    flagged: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    since: float | None = None
+    session_id: str | None = None
+    channel: str | None = None
+    answerable: bool | None = None
+    flagged: bool | None = None
+    max_confidence: float | None = None
+    limit: int = 200

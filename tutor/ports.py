@@ -11,7 +11,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .domain import Attempt, QuizItem, Review, Turn
+from .domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
 
 
 class Embedder(Protocol):
@@ -78,5 +78,27 @@ class StateStore(Protocol):
         ...
 
     def link(self, kind: str, key: str) -> str | None: ...
+
+    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+        """Store a new key's hash; a name already in use raises InvalidInput."""
+        ...
+
+    def revoke_key(self, name: str) -> bool: ...
+
+    def keys(self) -> list[ApiKey]: ...
+
+    def role_of(self, key_hash: str) -> str | None:
+        """The role of an active key, None for an unknown or revoked one."""
+        ...
+
+    def record_answer(self, record: AuditRecord) -> int:
+        """Append to the audit log; returns the record's id (the given one is ignored)."""
+        ...
+
+    def audit(self, query: AuditFilter) -> list[AuditRecord]:
+        """Audit records matching the filter, newest first."""
+        ...
+
+    def flag(self, audit_id: int, note: str) -> bool: ...
 
     def close(self) -> None: ...

@@ -13,13 +13,27 @@ from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
 from .conversation import followup_context, topic_of
 from .course import Course
-from .domain import Answer, Document, Grade, Progress, QuizItem, Turn
+from .domain import (
+    Answer,
+    ApiKey,
+    AuditFilter,
+    AuditRecord,
+    Citation,
+    Document,
+    Grade,
+    Progress,
+    QuizItem,
+    Turn,
+)
 from .errors import InvalidInput, NotFound
 from .grading import grade
 from .ports import Embedder, StateStore
 from .quizzes import KINDS, QuizBook, choose, progress
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .scheduling import next_review
+from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered
+
+CHANNELS = ("http", "widget", "telegram", "cli")
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 HISTORY_TURNS = 5
@@ -94,11 +108,13 @@ class Tutor:
     ):
         self.course = course
         self.store = store
+        self.embedder = embedder
         self.retriever = Retriever(course, embedder, weights)
         self.composer = ExtractiveComposer(course)
         self.policy = policy or AbstentionPolicy()
         self.limits = limits or Limits()
         self.clock = clock
+        self.key_ring = KeyRing(store, clock)
         generate = quiz_generator or _default_generator
         self.quizzes = QuizBook(lambda: generate(course))
 
@@ -112,8 +128,29 @@ class Tutor:
     def document(self, doc_id: str) -> Document:
         return self.course.document(doc_id)
 
-    def ask(self, question: str, session_id: str | None = None) -> Answer:
-        """Answer `question` in the context of `session_id` (a new session when None)."""
+    def ask(self, question: str, session_id: str | None = None, channel: str = "http") -> Answer:
+        """Answer `question` in the context of `session_id` (a new session when None).
+
+        Every answer is written to the audit log with the channel it came through.
+        """
+        answer = self._answer(question, session_id)
+        self.store.record_answer(
+            AuditRecord(
+                0,
+                self.clock(),
+                channel if channel in CHANNELS else "http",
+                answer.session_id,
+                " ".join(question.split()),
+                answer.text,
+                answer.answerable,
+                answer.confidence,
+                answer.citations,
+                self.index_version,
+            )
+        )
+        return answer
+
+    def _answer(self, question: str, session_id: str | None) -> Answer:
         text = check_question(question, self.limits)
         sid = check_session_id(session_id)
         history = self.store.history(sid, HISTORY_TURNS)
@@ -135,6 +172,40 @@ class Tutor:
         lead = composed.citations[0]
         quiz = self._serve(sid, self.quizzes.on_span(lead.doc_id, lead.start, lead.end))
         return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
+
+    # Keys, audit and review, for LMS administrators and teachers
+
+    def create_key(self, name: str, role: str) -> str:
+        """A new API key; it is shown once, only its hash is kept."""
+        return self.key_ring.create(name, role)
+
+    def revoke_key(self, name: str) -> None:
+        self.key_ring.revoke(name)
+
+    def keys(self) -> list[ApiKey]:
+        return self.key_ring.list()
+
+    def role_of(self, key: str) -> str | None:
+        return self.key_ring.role_of(key)
+
+    def audit(self, query: AuditFilter) -> list[AuditRecord]:
+        return self.store.audit(query)
+
+    def flag(self, audit_id: int, note: str) -> None:
+        """Mark an answer as wrong, with the teacher's note."""
+        text = check_text("note", note, 2000, allow_empty=True)
+        if not self.store.flag(audit_id, text):
+            raise NotFound(f"no audit record {audit_id}")
+
+    def citation_holds(self, citation: Citation) -> bool:
+        """Whether the current document still has the quote at the cited offsets."""
+        doc = self.course.documents.get(citation.doc_id)
+        return citation_holds(doc.text if doc else None, citation)
+
+    def uncovered(self, limit: int = 500) -> list[UncoveredTopic]:
+        """What students asked that the course doesn't cover, grouped by topic."""
+        records = self.store.audit(AuditFilter(answerable=False, limit=limit))
+        return group_uncovered(records, self.embedder)
 
     # Adapters' small state: which session a chat is in, which item a poll asks
 

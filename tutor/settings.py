@@ -27,6 +27,17 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
+    require_api_key: bool = Field(
+        False, description="student endpoints need a key even while none has been created"
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list,
+        description='LMS origins allowed by CORS, e.g. ["https://lms.example"]',
+    )
+    frame_ancestors: list[str] = Field(
+        default_factory=lambda: ["'self'"],
+        description="who may frame the widget (CSP frame-ancestors), e.g. LMS origins",
+    )
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias=AliasChoices("TELEGRAM_BOT_TOKEN", "TUTOR_TELEGRAM_BOT_TOKEN")
     )

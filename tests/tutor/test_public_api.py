@@ -13,6 +13,7 @@ EXPORTED = [
     "Document",
     "Grade",
     "InvalidInput",
+    "KeyRing",
     "NotFound",
     "Passage",
     "QuizItem",

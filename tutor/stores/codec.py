@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain import Citation, QuizItem, Review
+from ..domain import AuditFilter, AuditRecord, Citation, QuizItem, Review
 
 
 def item_to_dict(item: QuizItem) -> dict[str, Any]:
@@ -45,3 +45,36 @@ def item_from_dict(data: dict[str, Any]) -> QuizItem:
 
 def review_to_row(review: Review) -> tuple[int, float, float, float]:
     return (review.repetitions, review.interval_days, review.easiness, review.due_at)
+
+
+def citations_to_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc_id": c.doc_id,
+            "section": c.section,
+            "start": c.start,
+            "end": c.end,
+            "quote": c.quote,
+            "score": c.score,
+        }
+        for c in citations
+    ]
+
+
+def citations_from_json(data: list[dict[str, Any]]) -> tuple[Citation, ...]:
+    return tuple(
+        Citation(c["doc_id"], c["section"], c["start"], c["end"], c["quote"], c.get("score", 0.0))
+        for c in data
+    )
+
+
+def matches(record: AuditRecord, query: AuditFilter) -> bool:
+    """Whether a record passes every filter that is set (the in-memory store's query)."""
+    return (
+        (query.since is None or record.at >= query.since)
+        and (query.session_id is None or record.session_id == query.session_id)
+        and (query.channel is None or record.channel == query.channel)
+        and (query.answerable is None or record.answerable == query.answerable)
+        and (query.flagged is None or record.flagged == query.flagged)
+        and (query.max_confidence is None or record.confidence <= query.max_confidence)
+    )

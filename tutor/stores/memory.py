@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 
-from ..domain import Attempt, QuizItem, Review, Turn
+from ..domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
+from ..errors import InvalidInput
+from .codec import matches
 
 
 class MemoryStateStore:
@@ -17,6 +20,8 @@ class MemoryStateStore:
         self._attempts: dict[str, list[Attempt]] = {}
         self._reviews: dict[str, dict[str, Review]] = {}
         self._links: dict[tuple[str, str], str] = {}
+        self._keys: dict[str, tuple[ApiKey, str]] = {}
+        self._audit: list[AuditRecord] = []
         self._lock = threading.Lock()
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
@@ -69,6 +74,50 @@ class MemoryStateStore:
     def link(self, kind: str, key: str) -> str | None:
         with self._lock:
             return self._links.get((kind, key))
+
+    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+        with self._lock:
+            if name in self._keys:
+                raise InvalidInput(f"a key named {name!r} exists already")
+            self._keys[name] = (ApiKey(name, role, at), key_hash)
+
+    def revoke_key(self, name: str) -> bool:
+        with self._lock:
+            if name not in self._keys or self._keys[name][0].revoked:
+                return False
+            key, digest = self._keys[name]
+            self._keys[name] = (dataclasses.replace(key, revoked=True), digest)
+            return True
+
+    def keys(self) -> list[ApiKey]:
+        with self._lock:
+            return [k for k, _ in self._keys.values()]
+
+    def role_of(self, key_hash: str) -> str | None:
+        with self._lock:
+            for key, digest in self._keys.values():
+                if digest == key_hash and not key.revoked:
+                    return key.role
+            return None
+
+    def record_answer(self, record: AuditRecord) -> int:
+        with self._lock:
+            audit_id = len(self._audit) + 1
+            self._audit.append(dataclasses.replace(record, audit_id=audit_id))
+            return audit_id
+
+    def audit(self, query: AuditFilter) -> list[AuditRecord]:
+        with self._lock:
+            found = [r for r in reversed(self._audit) if matches(r, query)]
+            return found[: query.limit]
+
+    def flag(self, audit_id: int, note: str) -> bool:
+        with self._lock:
+            if not 1 <= audit_id <= len(self._audit):
+                return False
+            record = self._audit[audit_id - 1]
+            self._audit[audit_id - 1] = dataclasses.replace(record, flagged=True, note=note)
+            return True
 
     def close(self) -> None:
         pass

@@ -14,8 +14,15 @@ import threading
 import time
 from pathlib import Path
 
-from ..domain import Attempt, QuizItem, Review, Turn
-from .codec import item_from_dict, item_to_dict, review_to_row
+from ..domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
+from ..errors import InvalidInput
+from .codec import (
+    citations_from_json,
+    citations_to_json,
+    item_from_dict,
+    item_to_dict,
+    review_to_row,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -50,6 +57,28 @@ CREATE TABLE IF NOT EXISTS attempts (
     number INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempts_by_session ON attempts (session_id, id);
+CREATE TABLE IF NOT EXISTS api_keys (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL,
+    revoked INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    channel TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    answerable INTEGER NOT NULL,
+    confidence REAL NOT NULL,
+    citations TEXT NOT NULL,
+    index_version TEXT NOT NULL,
+    flagged INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at);
 CREATE TABLE IF NOT EXISTS links (
     kind TEXT NOT NULL,
     key TEXT NOT NULL,
@@ -219,6 +248,104 @@ class SQLiteStateStore:
             .fetchone()
         )
         return str(row[0]) if row else None
+
+    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+        try:
+            with self._connection() as conn:
+                conn.execute(
+                    "INSERT INTO api_keys (name, role, key_hash, created_at) VALUES (?, ?, ?, ?)",
+                    (name, role, key_hash, at),
+                )
+        except sqlite3.IntegrityError:
+            raise InvalidInput(f"a key named {name!r} exists already") from None
+
+    def revoke_key(self, name: str) -> bool:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                "UPDATE api_keys SET revoked = 1 WHERE name = ? AND revoked = 0", (name,)
+            )
+            return cursor.rowcount > 0
+
+    def keys(self) -> list[ApiKey]:
+        rows = (
+            self._connection()
+            .execute("SELECT name, role, created_at, revoked FROM api_keys ORDER BY created_at")
+            .fetchall()
+        )
+        return [ApiKey(n, r, float(at), bool(rev)) for n, r, at, rev in rows]
+
+    def role_of(self, key_hash: str) -> str | None:
+        row = (
+            self._connection()
+            .execute("SELECT role FROM api_keys WHERE key_hash = ? AND revoked = 0", (key_hash,))
+            .fetchone()
+        )
+        return str(row[0]) if row else None
+
+    def record_answer(self, record: AuditRecord) -> int:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                "INSERT INTO audit (at, channel, session_id, question, answer, answerable,"
+                " confidence, citations, index_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.at,
+                    record.channel,
+                    record.session_id,
+                    record.question,
+                    record.answer,
+                    int(record.answerable),
+                    record.confidence,
+                    json.dumps(citations_to_json(record.citations)),
+                    record.index_version,
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def audit(self, query: AuditFilter) -> list[AuditRecord]:
+        where: list[str] = []
+        args: list[object] = []
+        for clause, value in (
+            ("at >= ?", query.since),
+            ("session_id = ?", query.session_id),
+            ("channel = ?", query.channel),
+            ("answerable = ?", None if query.answerable is None else int(query.answerable)),
+            ("flagged = ?", None if query.flagged is None else int(query.flagged)),
+            ("confidence <= ?", query.max_confidence),
+        ):
+            if value is not None:
+                where.append(clause)
+                args.append(value)
+        sql = (
+            "SELECT id, at, channel, session_id, question, answer, answerable, confidence,"
+            " citations, index_version, flagged, note FROM audit"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY id DESC LIMIT ?"
+        )
+        rows = self._connection().execute(sql, (*args, query.limit)).fetchall()
+        return [
+            AuditRecord(
+                int(i),
+                float(at),
+                ch,
+                sid,
+                q,
+                a,
+                bool(ok),
+                float(conf),
+                citations_from_json(json.loads(cits)),
+                ver,
+                bool(fl),
+                note,
+            )
+            for i, at, ch, sid, q, a, ok, conf, cits, ver, fl, note in rows
+        ]
+
+    def flag(self, audit_id: int, note: str) -> bool:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                "UPDATE audit SET flagged = 1, note = ? WHERE id = ?", (note, audit_id)
+            )
+            return cursor.rowcount > 0
 
     def close(self) -> None:
         with self._lock:

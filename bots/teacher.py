@@ -1,0 +1,301 @@
+"""Teacher endpoints: the audit log (JSON and CSV), flags, quiz export, the review page."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime
+from html import escape
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from tutor import Tutor
+from tutor.domain import AuditFilter, AuditRecord
+
+from .access import TeacherAccess, TeacherPageAccess
+from .deps import TutorDep
+
+router = APIRouter()
+LOW_CONFIDENCE = 0.6
+CSV_COLUMNS = (
+    "id",
+    "at",
+    "channel",
+    "session_id",
+    "question",
+    "answer",
+    "answerable",
+    "confidence",
+    "index_version",
+    "flagged",
+    "note",
+    "citations_verified",
+    "first_quote",
+    "citations",
+)
+
+
+class FlagRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    note: str = Field("", max_length=2000, description="why the answer is wrong")
+
+
+def parse_since(value: str | None) -> float | None:
+    """Seconds since the epoch, or an ISO 8601 date or time."""
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        from tutor import InvalidInput
+
+        raise InvalidInput(f"since must be seconds or an ISO 8601 time, got {value!r}") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def iso(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).isoformat(timespec="seconds")
+
+
+def record_json(t: Tutor, r: AuditRecord) -> dict[str, Any]:
+    return {
+        "id": r.audit_id,
+        "at": iso(r.at),
+        "channel": r.channel,
+        "session_id": r.session_id,
+        "question": r.question,
+        "answer": r.answer,
+        "answerable": r.answerable,
+        "confidence": r.confidence,
+        "citations": [
+            {
+                "doc_id": c.doc_id,
+                "section": c.section,
+                "start": c.start,
+                "end": c.end,
+                "quote": c.quote,
+                "verified": t.citation_holds(c),
+            }
+            for c in r.citations
+        ],
+        "index_version": r.index_version,
+        "flagged": r.flagged,
+        "note": r.note,
+    }
+
+
+def audit_filter(
+    since: str | None,
+    session: str | None,
+    channel: str | None,
+    answerable: bool | None,
+    flagged: bool | None,
+    max_confidence: float | None,
+    limit: int,
+) -> AuditFilter:
+    return AuditFilter(
+        since=parse_since(since),
+        session_id=session,
+        channel=channel,
+        answerable=answerable,
+        flagged=flagged,
+        max_confidence=max_confidence,
+        limit=limit,
+    )
+
+
+@router.get("/v1/audit", tags=["teachers"], response_model=None)
+def audit(
+    t: TutorDep,
+    _: TeacherAccess,
+    since: Annotated[str | None, Query(description="seconds or ISO 8601")] = None,
+    session: Annotated[str | None, Query(max_length=128)] = None,
+    channel: Literal["http", "widget", "telegram", "cli"] | None = None,
+    answerable: bool | None = None,
+    flagged: bool | None = None,
+    max_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    limit: Annotated[int, Query(ge=1, le=5000)] = 200,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """Every answer given, newest first, with its citations re-checked against the documents."""
+    records = t.audit(
+        audit_filter(since, session, channel, answerable, flagged, max_confidence, limit)
+    )
+    rows = [record_json(t, r) for r in records]
+    if format == "json":
+        return Response(json.dumps(rows, ensure_ascii=False), media_type="application/json")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        writer.writerow(
+            [
+                row["id"],
+                row["at"],
+                row["channel"],
+                row["session_id"],
+                row["question"],
+                row["answer"],
+                row["answerable"],
+                row["confidence"],
+                row["index_version"],
+                row["flagged"],
+                row["note"],
+                all(c["verified"] for c in row["citations"]),
+                row["citations"][0]["quote"] if row["citations"] else "",
+                json.dumps(row["citations"], ensure_ascii=False),
+            ]
+        )
+    return PlainTextResponse(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="audit.csv"'},
+    )
+
+
+@router.post("/v1/audit/{audit_id}/flag", tags=["teachers"])
+def flag(audit_id: int, body: FlagRequest, t: TutorDep, _: TeacherAccess) -> dict[str, Any]:
+    """Mark an answer as wrong, with a note; it shows under the "flagged" filter."""
+    t.flag(audit_id, body.note)
+    return {"id": audit_id, "flagged": True, "note": body.note}
+
+
+@router.get("/v1/quiz/export", tags=["teachers"], response_model=None)
+def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gift") -> Response:
+    """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken)."""
+    from tutor.export import to_aiken, to_gift
+
+    text = to_gift(t.quizzes.items) if format == "gift" else to_aiken(t.quizzes.items)
+    return PlainTextResponse(
+        text,
+        media_type="text/plain; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="quiz.{format}.txt"'},
+    )
+
+
+PAGE_CSS = """
+body{font:16px/1.45 system-ui,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
+header{background:#1f3b5a;color:#fff;padding:.8rem 1.2rem}header a{color:#cfe3ff}
+main{max-width:60rem;margin:0 auto;padding:1rem}
+nav a{margin-right:1rem}
+article{background:#fff;border:1px solid #d9dde3;border-radius:8px;padding:1rem;margin:1rem 0}
+article.flagged{border-color:#c0392b}
+.meta{color:#5a6472;font-size:.85rem}
+.para{background:#fafbfc;border-left:3px solid #9aa7b8;padding:.5rem .8rem;margin:.5rem 0}
+mark{background:#ffe58a;padding:0 .1rem}
+.ok{color:#1e7b34;font-weight:600}.bad{color:#c0392b;font-weight:600}
+table{border-collapse:collapse}td{padding:.2rem .6rem;border-bottom:1px solid #e3e6ea}
+"""
+
+
+def _link(request: Request, **params: str) -> str:
+    key = request.query_params.get("key")
+    merged = {**({"key": key} if key else {}), **{k: v for k, v in params.items() if v}}
+    return "/teacher" + ("?" + urlencode(merged) if merged else "")
+
+
+def _citation_html(t: Tutor, c: Any) -> str:
+    holds = t.citation_holds(c)
+    mark = (
+        '<span class="ok" title="the document still says this here">✓ verified</span>'
+        if holds
+        else '<span class="bad">✗ source changed</span>'
+    )
+    context = escape(c.quote)
+    if holds:
+        paragraph, s, e = t.passage(c.doc_id, c.start, c.end)
+        context = (
+            escape(paragraph[:s])
+            + "<mark>"
+            + escape(paragraph[s:e])
+            + "</mark>"
+            + escape(paragraph[e:])
+        )
+    return (
+        f'<div class="cite"><div class="meta">{escape(c.doc_id)} § {escape(c.section)} '
+        f'[{c.start}:{c.end}] {mark}</div><div class="para">{context}</div></div>'
+    )
+
+
+@router.get("/teacher", response_class=HTMLResponse, include_in_schema=False)
+def teacher_page(
+    request: Request,
+    t: TutorDep,
+    _: TeacherPageAccess,
+    view: Literal["answers", "uncovered"] = "answers",
+    low: bool = False,
+    flagged: bool = False,
+) -> HTMLResponse:
+    """The review page: recent answers and their sources, or what the course lacks."""
+    nav = (
+        f'<nav><a href="{escape(_link(request))}">Recent answers</a>'
+        f'<a href="{escape(_link(request, low="true"))}">Low confidence</a>'
+        f'<a href="{escape(_link(request, flagged="true"))}">Flagged</a>'
+        f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a></nav>'
+    )
+    parts = []
+    if view == "uncovered":
+        topics = t.uncovered()
+        parts.append("<h2>What students asked that the course doesn't cover</h2>")
+        if not topics:
+            parts.append("<p>Nothing yet: every question so far was answered.</p>")
+        parts.append("<table><tr><th>asked</th><th>topic</th><th>questions</th></tr>")
+        for topic in topics:
+            others = "<br>".join(escape(q) for q in topic.questions[:8])
+            parts.append(
+                f"<tr><td>{topic.count}×</td><td><b>{escape(topic.question)}</b></td>"
+                f"<td>{others}</td></tr>"
+            )
+        parts.append("</table>")
+    else:
+        query = AuditFilter(
+            flagged=True if flagged else None,
+            max_confidence=LOW_CONFIDENCE if low else None,
+            answerable=True if low else None,
+            limit=100,
+        )
+        records = t.audit(query)
+        title = (
+            "Flagged answers" if flagged else "Low-confidence answers" if low else "Recent answers"
+        )
+        parts.append(f"<h2>{title}</h2>")
+        if not records:
+            parts.append("<p>No answers match.</p>")
+        for r in records:
+            cls = ' class="flagged"' if r.flagged else ""
+            status = "answered" if r.answerable else "abstained"
+            note = f'<p class="bad">Flagged: {escape(r.note)}</p>' if r.flagged else ""
+            cites = "".join(_citation_html(t, c) for c in r.citations)
+            parts.append(
+                f'<article{cls} id="a{r.audit_id}"><div class="meta">#{r.audit_id} · '
+                f"{iso(r.at)} · {escape(r.channel)} · session {escape(r.session_id)} · {status} · "
+                f"confidence {r.confidence:.2f}</div><p><b>Q:</b> {escape(r.question)}</p>"
+                f"<p><b>A:</b> {escape(r.answer)}</p>{note}{cites}</article>"
+            )
+    html = (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f"<title>Tutor review</title><style>{PAGE_CSS}</style></head><body>"
+        f"<header><h1>Tutor review</h1>{nav}</header><main>{''.join(parts)}</main></body></html>"
+    )
+    return HTMLResponse(
+        html,
+        headers={
+            "Cache-Control": "no-store",
+            "Referrer-Policy": "no-referrer",  # the page URL may hold the key
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "frame-ancestors 'none'",
+        },
+    )

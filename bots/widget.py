@@ -1,0 +1,152 @@
+"""The embeddable chat widget: `GET /widget` (the page an LMS puts in an iframe) and its static
+script and style sheet (`GET /widget/static/{name}`), all served by the app itself.
+
+The page holds no inline script or style, so its Content-Security-Policy can forbid both; every
+URL in it is relative, so it keeps working when the API is served under a path prefix.
+`frame_ancestors` on `app.state` (a list of CSP sources such as `https://moodle.example.edu`)
+says which sites may frame it; without it only the API's own origin may.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(tags=["widget"])
+
+STATIC_DIR = Path(__file__).resolve().parent / "widget_static"
+_TYPES = {
+    "widget.js": "text/javascript; charset=utf-8",
+    "widget.css": "text/css; charset=utf-8",
+}
+# A CSP source expression: no whitespace, no directive or policy separator, nothing quoted
+# except keywords such as 'self' and 'none'.
+_SOURCE = re.compile(r"^(?:'[a-z-]+'|[^\s;,'\"]+)$")
+
+_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>Course tutor</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="widget/static/widget.css?v={css_version}">
+<script src="widget/static/widget.js?v={js_version}" defer></script>
+</head>
+<body>
+<div class="app">
+  <header class="bar">
+    <h1 class="title">Course tutor</h1>
+  </header>
+  <main class="chat">
+    <div id="messages" class="messages" role="log" aria-live="polite" aria-relevant="additions"
+         aria-label="Conversation">
+      <div class="msg tutor intro">
+        <p>Ask a question about the course. Each answer cites the course text: press a
+        number such as [1] to read the passage it comes from.</p>
+      </div>
+    </div>
+    <noscript><p class="msg error">This chat needs JavaScript to be enabled.</p></noscript>
+  </main>
+  <form id="ask" class="ask" autocomplete="off" novalidate>
+    <label for="question" class="ask-label">Ask a question</label>
+    <div class="ask-row">
+      <input id="question" name="question" type="text" enterkeyhint="send"
+             placeholder="e.g. When was the Berlin Wall erected?">
+      <button id="send" type="submit" class="primary">Send</button>
+    </div>
+  </form>
+</div>
+<dialog id="passage" class="passage" aria-labelledby="passage-title" tabindex="-1">
+  <div class="passage-head">
+    <h2 id="passage-title" class="passage-title">Source passage</h2>
+    <button id="passage-close" type="button" class="close" aria-label="Close passage">
+      Close</button>
+  </div>
+  <p id="passage-section" class="passage-section"></p>
+  <div id="passage-body" class="passage-body"></div>
+</dialog>
+</body>
+</html>
+"""
+
+
+@dataclass(frozen=True)
+class _Asset:
+    body: bytes
+    version: str
+
+
+@cache
+def _asset(name: str) -> _Asset:
+    """A whitelisted static file, read once, with a short hash of its content."""
+    body = (STATIC_DIR / name).read_bytes()
+    return _Asset(body, hashlib.sha256(body).hexdigest()[:12])
+
+
+@cache
+def _page() -> str:
+    return _PAGE.format(
+        css_version=_asset("widget.css").version, js_version=_asset("widget.js").version
+    )
+
+
+def frame_ancestors(request: Request) -> str:
+    """The sources allowed to frame the page: `app.state.frame_ancestors`, else `'self'`."""
+    configured = getattr(request.app.state, "frame_ancestors", None) or []
+    sources = [s.strip() for s in configured if isinstance(s, str)]
+    valid = [s for s in sources if _SOURCE.match(s)]
+    if len(valid) != len(sources):
+        log.warning(
+            "ignoring frame ancestors that are not CSP sources: %r",
+            sorted(set(sources) - set(valid)),
+        )
+    return " ".join(valid) if valid else "'self'"
+
+
+def content_security_policy(request: Request) -> str:
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"connect-src 'self'; frame-ancestors {frame_ancestors(request)}"
+    )
+
+
+@router.get("/widget", response_class=HTMLResponse, include_in_schema=False)
+def widget_page(request: Request) -> HTMLResponse:
+    """The chat page. `?key=KEY` is read by its script, which then drops it from the address."""
+    return HTMLResponse(
+        _page(),
+        headers={
+            "Content-Security-Policy": content_security_policy(request),
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "no-referrer",
+        },
+    )
+
+
+@router.get("/widget/static/{name}", include_in_schema=False)
+def widget_static(name: str) -> Response:
+    """The page's script and style sheet; nothing else is served from the folder."""
+    media_type = _TYPES.get(name)
+    if media_type is None:
+        raise HTTPException(status_code=404, detail="no such widget file")
+    return Response(
+        _asset(name).body,
+        media_type=media_type,
+        headers={
+            # the page asks for `?v=<content hash>`, so a new file is a new URL
+            "Cache-Control": "public, max-age=86400",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )

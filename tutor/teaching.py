@@ -1,0 +1,112 @@
+"""What teachers and LMS administrators work with: API keys, the audit log, unanswered topics.
+
+Keys are random tokens shown once; only their SHA-256 is stored. Questions the tutor did not
+answer are grouped by meaning (greedy clustering of their embeddings), so a teacher sees
+"what students asked that the course doesn't cover" as a handful of topics, not a list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .domain import ApiKey, AuditRecord, Citation
+from .errors import InvalidInput, NotFound
+from .ports import Embedder, StateStore
+
+ROLES = ("student", "teacher")
+KEY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+SAME_TOPIC = 0.55  # cosine above which two unanswered questions are one topic
+
+
+def new_key() -> str:
+    return "tk_" + secrets.token_urlsafe(32)
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def check_key_request(name: str, role: str) -> None:
+    if not KEY_NAME.fullmatch(name):
+        raise InvalidInput(
+            "a key name is 1-64 letters, digits and . _ - starting with a letter or digit"
+        )
+    if role not in ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(ROLES)}; got {role!r}")
+
+
+class KeyRing:
+    """API keys over a state store: create (shown once), list, revoke, look up a role."""
+
+    def __init__(self, store: StateStore, clock: Callable[[], float] = time.time):
+        self.store = store
+        self.clock = clock
+
+    def create(self, name: str, role: str) -> str:
+        check_key_request(name, role)
+        key = new_key()
+        self.store.add_key(name, role, key_hash(key), self.clock())
+        return key
+
+    def revoke(self, name: str) -> None:
+        if not self.store.revoke_key(name):
+            raise NotFound(f"no active key named {name!r}")
+
+    def list(self) -> list[ApiKey]:
+        return self.store.keys()
+
+    def role_of(self, key: str) -> str | None:
+        """The role of an active key; None when it is unknown or revoked."""
+        return self.store.role_of(key_hash(key)) if key else None
+
+
+def citation_holds(document_text: str | None, c: Citation) -> bool:
+    """True while the document still has the quote at the cited offsets."""
+    return document_text is not None and document_text[c.start : c.end] == c.quote
+
+
+@dataclass(frozen=True)
+class UncoveredTopic:
+    question: str  # the most typical question of the group
+    count: int
+    questions: tuple[str, ...]
+    last_at: float
+
+
+def group_uncovered(records: list[AuditRecord], embedder: Embedder) -> list[UncoveredTopic]:
+    """Unanswered questions grouped by meaning, the most asked first."""
+    records = [r for r in records if not r.answerable]
+    if not records:
+        return []
+    vectors = embedder.embed([r.question for r in records])
+    groups: list[list[int]] = []
+    centroids: list[np.ndarray] = []
+    for i, v in enumerate(vectors):
+        scores = [float(c @ v) / (float(np.linalg.norm(c)) or 1.0) for c in centroids]
+        best = int(np.argmax(scores)) if scores else -1
+        if best >= 0 and scores[best] >= SAME_TOPIC:
+            groups[best].append(i)
+            centroids[best] = centroids[best] + v
+        else:
+            groups.append([i])
+            centroids.append(v.copy())
+    topics = []
+    for members, centroid in zip(groups, centroids, strict=True):
+        typical = max(members, key=lambda i: float(vectors[i] @ centroid))
+        topics.append(
+            UncoveredTopic(
+                question=records[typical].question,
+                count=len(members),
+                questions=tuple(dict.fromkeys(records[i].question for i in members)),
+                last_at=max(records[i].at for i in members),
+            )
+        )
+    topics.sort(key=lambda t: (-t.count, -t.last_at))
+    return topics
