@@ -9,9 +9,15 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index serve test lint typecheck pytest eval clean
+.PHONY: install run index serve test lint typecheck pytest eval clean browser
 
-install: $(STAMP)
+install: $(STAMP) browser
+
+# Debian's Chromium for the widget's browser test (Playwright drives it; it never downloads one).
+browser:
+	@command -v chromium >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	  echo "chromium could not be installed: the browser test will be skipped"
 
 # torch first, from the CPU wheel on this machine's disk: a plain install would pull CUDA.
 $(STAMP): pyproject.toml

@@ -62,7 +62,7 @@ _PAGE = """<!doctype html>
     <label for="question" class="ask-label">Ask a question</label>
     <div class="ask-row">
       <input id="question" name="question" type="text" enterkeyhint="send"
-             placeholder="e.g. When was the Berlin Wall erected?">
+             placeholder="Type a question, press Enter">
       <button id="send" type="submit" class="primary">Send</button>
     </div>
   </form>

@@ -67,6 +67,19 @@
     messages.scrollTop = messages.scrollHeight;
   }
 
+  // Brings `node` into the message list's view, its top first: on a phone an answer and its
+  // quiz are taller than the screen, and the answer is what the student wants to read.
+  function reveal(node) {
+    var top = node.offsetTop - 12;
+    var bottom = node.offsetTop + node.offsetHeight + 12;
+    var view = messages.clientHeight;
+    if (top < messages.scrollTop || bottom - top > view) {
+      messages.scrollTop = top;
+    } else if (bottom > messages.scrollTop + view) {
+      messages.scrollTop = bottom - view;
+    }
+  }
+
   // ---------------------------------------------------------------------------------------
   // Requests
   // ---------------------------------------------------------------------------------------
@@ -222,10 +235,11 @@
           sessionId = reply.session_id;
         }
         pending.remove();
-        addMessage(renderAnswer(reply));
+        var shown = addMessage(renderAnswer(reply));
         if (reply.followup_quiz) {
           addMessage(renderQuiz(reply.followup_quiz));
         }
+        reveal(shown);
       })
       .catch(function (e) {
         pending.remove();
@@ -233,7 +247,6 @@
       })
       .finally(function () {
         setBusy(false);
-        scrollToEnd();
       });
   }
 
@@ -427,14 +440,16 @@
     );
   }
 
+  // Focus goes back at once, not from the dialog's "close" event: that event comes a task
+  // later, after a quick reopen, and would then take the focus out of the new panel.
   function closePassage() {
     if (dialog.open) {
       if (typeof dialog.close === "function") {
         dialog.close();
       } else {
         dialog.removeAttribute("open");
-        restoreFocus();
       }
+      restoreFocus();
     }
   }
 
@@ -501,7 +516,7 @@
           controls.forEach(function (c) {
             c.disabled = false;
           });
-          scrollToEnd();
+          reveal(feedback);
         });
     }
 
@@ -573,7 +588,7 @@
     if (grade.feedback) {
       feedback.appendChild(el("p", "feedback-text", grade.feedback));
     }
-    if (!grade.correct && grade.expected) {
+    if (!grade.correct && grade.expected && (grade.feedback || "").indexOf(grade.expected) < 0) {
       var expected = el("p", "expected");
       expected.appendChild(el("span", "expected-label", "Answer: "));
       expected.appendChild(document.createTextNode(grade.expected));
@@ -620,7 +635,6 @@
     });
 
     closeButton.addEventListener("click", closePassage);
-    dialog.addEventListener("close", restoreFocus);
     dialog.addEventListener("cancel", function (event) {
       // Escape: close ourselves, so focus handling is the same on every browser
       event.preventDefault();

@@ -157,6 +157,14 @@ def test_widget_in_chromium(served: Served) -> None:
             page.keyboard.press("Escape")
             expect(panel).to_be_hidden()
             assert page.evaluate("document.activeElement.textContent") == "[1]"
+            # keyboard only: Space on the focused citation opens it, Tab reaches Close, Enter closes
+            page.keyboard.press("Space")
+            expect(mark).to_have_text(QUOTE)
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.id") == "passage-close"
+            page.keyboard.press("Enter")
+            expect(panel).to_be_hidden()
+            assert page.evaluate("document.activeElement.textContent") == "[1]"
 
             # the follow-up quiz
             quiz = page.locator(".msg.quiz").first
