@@ -7,6 +7,7 @@ import sys
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
 from index.store import build_index, load_course, stale_reason
+from tutor.embedding import BatchingEmbedder, CachingEmbedder
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
 from tutor.settings import Settings
@@ -76,7 +77,7 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
     course = load_course(settings.data_dir)
     return Tutor(
         course,
-        embedder,
+        CachingEmbedder(BatchingEmbedder(embedder)),
         build_state_store(settings),
         limits=Limits(max_question_chars=settings.max_question_chars),
     )

@@ -1,0 +1,75 @@
+"""The serving wrappers around an embedder: cache and batching."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+from tutor.embedding import BatchingEmbedder, CachingEmbedder
+from tutor.fakes import HashingEmbedder
+
+
+class Counting(HashingEmbedder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.sizes: list[int] = []
+        self.lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        with self.lock:
+            self.texts.extend(texts)
+            self.sizes.append(len(texts))
+        return super().embed(texts)
+
+
+def test_cache_returns_the_inner_vectors_and_embeds_each_text_once() -> None:
+    inner = Counting()
+    cached = CachingEmbedder(inner, capacity=3)
+    first = cached.embed(["berlin wall", "cuba", "berlin wall"])
+    assert np.allclose(first, HashingEmbedder().embed(["berlin wall", "cuba", "berlin wall"]))
+    assert inner.texts == ["berlin wall", "cuba"]
+    cached.embed(["cuba"])
+    assert inner.texts == ["berlin wall", "cuba"] and cached.hits == 1
+    cached.embed(["a", "b"])  # evicts the least recently used ("berlin wall")
+    cached.embed(["berlin wall"])
+    assert inner.texts.count("berlin wall") == 2
+    assert cached.embed([]).shape == (0, inner.dim)
+    with pytest.raises(ValueError, match="capacity"):
+        CachingEmbedder(inner, capacity=0)
+
+
+def test_batching_gives_every_caller_its_own_rows() -> None:
+    inner = Counting()
+    batching = BatchingEmbedder(inner)
+    reference = HashingEmbedder()
+    results: dict[int, np.ndarray] = {}
+    start = threading.Barrier(16)
+
+    def call(n: int) -> None:
+        start.wait()
+        results[n] = batching.embed([f"question {n}", f"word{n}"])
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for n in range(16):
+        assert np.allclose(results[n], reference.embed([f"question {n}", f"word{n}"]))
+    assert sum(inner.sizes) == 32
+    assert batching.requests == 16 and batching.batches <= 16
+
+
+def test_batching_passes_errors_to_the_callers() -> None:
+    class Broken(HashingEmbedder):
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            raise RuntimeError("model crashed")
+
+    batching = BatchingEmbedder(Broken())
+    with pytest.raises(RuntimeError, match="model crashed"):
+        batching.embed(["x"])
+    assert batching.embed([]).shape == (0, 256)

@@ -1,0 +1,138 @@
+"""Embedder wrappers for serving: a bounded cache, and batching of concurrent calls.
+
+Both implement the `Embedder` seam over another embedder, so the core never knows which
+model sits underneath.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from concurrent.futures import Future
+
+import numpy as np
+
+from .ports import Embedder
+
+
+class CachingEmbedder:
+    """Remembers the vectors of the last `capacity` texts (questions repeat; words more so)."""
+
+    def __init__(self, inner: Embedder, capacity: int = 8192):
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        self.inner = inner
+        self.capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out: list[np.ndarray | None] = [None] * len(texts)
+        missing: list[int] = []
+        with self._lock:
+            for i, text in enumerate(texts):
+                found = self._cache.get(text)
+                if found is None:
+                    missing.append(i)
+                else:
+                    self._cache.move_to_end(text)
+                    out[i] = found
+            self.hits += len(texts) - len(missing)
+            self.misses += len(missing)
+        if missing:
+            unique = list(dict.fromkeys(texts[i] for i in missing))
+            by_text = dict(zip(unique, self.inner.embed(unique), strict=True))
+            with self._lock:
+                for text, vector in by_text.items():
+                    self._cache[text] = vector
+                    self._cache.move_to_end(text)
+                while len(self._cache) > self.capacity:
+                    self._cache.popitem(last=False)
+            for i in missing:
+                out[i] = by_text[texts[i]]
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([v for v in out if v is not None]).astype(np.float32, copy=False)
+
+
+class BatchingEmbedder:
+    """Turns concurrent embed() calls from many threads into one model call.
+
+    A worker thread takes every request waiting in the queue and embeds them together; a
+    lone request is embedded at once (no waiting), and requests that arrive while the
+    model is busy form the next batch. A batch of 8 short questions costs about a third of
+    8 single calls on a CPU.
+    """
+
+    def __init__(self, inner: Embedder, max_batch: int = 64):
+        if max_batch < 1:
+            raise ValueError(f"max_batch must be at least 1, got {max_batch}")
+        self.inner = inner
+        self.max_batch = max_batch
+        self._queue: queue.SimpleQueue[tuple[list[str], Future[np.ndarray]]] = queue.SimpleQueue()
+        self._worker: threading.Thread | None = None
+        self._start = threading.Lock()
+        self.batches = 0
+        self.requests = 0
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        self._ensure_worker()
+        done: Future[np.ndarray] = Future()
+        self._queue.put((list(texts), done))
+        return done.result()
+
+    def _ensure_worker(self) -> None:
+        if self._worker is None:
+            with self._start:
+                if self._worker is None:
+                    self._worker = threading.Thread(
+                        target=self._run, name="embedding-batcher", daemon=True
+                    )
+                    self._worker.start()
+
+    def _run(self) -> None:
+        while True:
+            batch = [self._queue.get()]
+            size = len(batch[0][0])
+            while size < self.max_batch:
+                try:
+                    waiting = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                batch.append(waiting)
+                size += len(waiting[0])
+            texts = [t for request, _ in batch for t in request]
+            try:
+                vectors = self.inner.embed(texts)
+            except BaseException as exc:  # hand the failure to every waiting caller
+                for _, done in batch:
+                    done.set_exception(exc)
+                continue
+            self.batches += 1
+            self.requests += len(batch)
+            offset = 0
+            for request, done in batch:
+                done.set_result(vectors[offset : offset + len(request)])
+                offset += len(request)
