@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index serve test lint typecheck pytest eval clean browser
+.PHONY: install run index serve test lint typecheck pytest eval clean browser bench
 
 install: $(STAMP) browser
 
@@ -50,6 +50,10 @@ test: lint typecheck pytest
 eval:
 	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set ../shared/eval/dev.jsonl
 	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set tests/eval/heldout.jsonl
+
+# Performance figures on this machine: writes bench/results.json and bench/results.md.
+bench: install
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -305,8 +305,7 @@ class CourseWriter:
                 f"How much {rng.choice(BULK_GOODS)} did {rng.choice(COUNTRIES)} export?",
                 f"Why did {rng.choice(COUNTRIES)} rethink its policy on {rng.choice(TOPICS)}?",
                 f"What followed {rng.choice(EVENTS)} in {rng.choice(COUNTRIES)}?",
-                f"Which {rng.choice(BODIES)} reported more deliveries of "
-                f"{rng.choice(MADE_GOODS)}?",
+                f"Which {rng.choice(BODIES)} reported more deliveries of {rng.choice(MADE_GOODS)}?",
             ]
         )
 

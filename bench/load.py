@@ -1,0 +1,184 @@
+"""`/v1/ask` under load over keep-alive HTTP: sequential and with concurrent clients.
+
+Every loop stops by count or by time. Each request sends a question and no `session_id`, so
+the server opens a fresh session for it and no conversation state accumulates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .questions import QuestionStream
+from .server import proc_cpu_seconds
+from .stats import summary_ms
+
+TIMEOUT = httpx.Timeout(30.0)
+
+
+@dataclass
+class Tally:
+    latencies_ms: list[float] = field(default_factory=list)  # successful answers only
+    errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
+    answerable: int = 0
+    cache_hits: int = 0
+    cache_signal: str | None = None  # the header or field that reported cache hits, if any
+
+    def record(self, elapsed_s: float, response: httpx.Response | None, error: str = "") -> None:
+        if response is None or response.status_code != 200:
+            self.errors += 1
+            kind = error or f"HTTP {response.status_code if response is not None else '?'}"
+            self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+            return
+        self.latencies_ms.append(elapsed_s * 1000)
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if body.get("answerable"):
+            self.answerable += 1
+        hit = _cache_hit(response, body)
+        if hit is not None:
+            self.cache_signal = hit[0]
+            self.cache_hits += int(hit[1])
+
+    def figures(self) -> dict[str, Any]:
+        ok = len(self.latencies_ms)
+        out: dict[str, Any] = summary_ms(self.latencies_ms) | {
+            "answers": ok,
+            "errors": self.errors,
+            "answerable_share": round(self.answerable / ok, 3) if ok else None,
+        }
+        if self.error_kinds:
+            out["error_kinds"] = self.error_kinds
+        if self.cache_signal is not None:
+            out["cache_hit_share"] = round(self.cache_hits / ok, 3) if ok else None
+            out["cache_signal"] = self.cache_signal
+        return out
+
+
+def _cache_hit(response: httpx.Response, body: dict[str, Any]) -> tuple[str, bool] | None:
+    """A cache verdict, if the server reports one: an X-…Cache… header or a `cached` field."""
+    for name, value in response.headers.items():
+        if "cache" in name.lower() and name.lower() != "cache-control":
+            return name, "hit" in value.lower() or value.strip().lower() in ("1", "true")
+    for key in ("cached", "cache_hit"):
+        if key in body:
+            return key, bool(body[key])
+    return None
+
+
+def _cpu(pid: int) -> float:
+    try:
+        return proc_cpu_seconds(pid)
+    except OSError:
+        return float("nan")
+
+
+def sequential(url: str, stream: QuestionStream, n: int, server_pid: int) -> dict[str, Any]:
+    """n questions, one after another, over one keep-alive connection."""
+    tally = Tally()
+    repeats_before = stream.repeats
+    with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+        for _ in range(3):  # open the connection; not counted
+            client.post("/v1/ask", json={"question": stream.take()})
+        cpu0, own0, t0 = _cpu(server_pid), time.process_time(), time.perf_counter()
+        for _ in range(n):
+            q = stream.take()
+            start = time.perf_counter()
+            try:
+                r = client.post("/v1/ask", json={"question": q})
+            except httpx.HTTPError as exc:
+                tally.record(time.perf_counter() - start, None, type(exc).__name__)
+                continue
+            tally.record(time.perf_counter() - start, r)
+        wall = time.perf_counter() - t0
+        cpu1, own1 = _cpu(server_pid), time.process_time()
+    out = tally.figures()
+    out |= _rates(out["answers"], wall, cpu1 - cpu0, own1 - own0)
+    out["questions_asked_before"] = stream.repeats - repeats_before
+    return out
+
+
+def repeat_probe(url: str, question: str, n: int) -> dict[str, Any]:
+    """The same question n times: if a cache answers repeats, this p50 falls far below."""
+    tally = Tally()
+    with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
+        client.post("/v1/ask", json={"question": question})
+        for _ in range(n):
+            start = time.perf_counter()
+            r = client.post("/v1/ask", json={"question": question})
+            tally.record(time.perf_counter() - start, r)
+    return tally.figures()
+
+
+def _rates(answers: int, wall: float, server_cpu: float, client_cpu: float) -> dict[str, Any]:
+    return {
+        "wall_s": round(wall, 3),
+        "answers_per_s": round(answers / wall, 2) if wall > 0 else None,
+        "server_cpu_s": round(server_cpu, 3),
+        "server_cpu_ms_per_answer": round(1000 * server_cpu / answers, 2) if answers else None,
+        "server_cores_busy": round(server_cpu / wall, 2) if wall > 0 else None,
+        "client_cpu_s": round(client_cpu, 3),
+    }
+
+
+async def _concurrent(
+    url: str,
+    stream: QuestionStream,
+    concurrency: int,
+    duration_s: float,
+    max_requests: int,
+    server_pid: int,
+) -> dict[str, Any]:
+    tally = Tally()
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT, limits=limits) as client:
+
+        async def one(q: str) -> None:
+            start = time.perf_counter()
+            try:
+                r = await client.post("/v1/ask", json={"question": q})
+            except httpx.HTTPError as exc:
+                tally.record(time.perf_counter() - start, None, type(exc).__name__)
+                return
+            tally.record(time.perf_counter() - start, r)
+
+        # Warm-up: one request per client opens the pool's connections; not counted.
+        await asyncio.gather(*(one(stream.take()) for _ in range(concurrency)))
+        tally = Tally()
+        issued = 0
+        cpu0, own0, t0 = _cpu(server_pid), time.process_time(), time.perf_counter()
+        deadline = t0 + duration_s
+
+        async def worker() -> None:
+            nonlocal issued
+            while issued < max_requests and time.perf_counter() < deadline:
+                issued += 1
+                await one(stream.take())
+
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        wall = time.perf_counter() - t0
+        cpu1, own1 = _cpu(server_pid), time.process_time()
+    out = tally.figures() | {"concurrency": concurrency, "requests": issued}
+    return out | _rates(out["answers"], wall, cpu1 - cpu0, own1 - own0)
+
+
+def concurrent(
+    url: str,
+    stream: QuestionStream,
+    concurrency: int,
+    duration_s: float,
+    max_requests: int,
+    server_pid: int,
+) -> dict[str, Any]:
+    """`concurrency` clients asking back to back until duration_s or max_requests."""
+    repeats_before = stream.repeats
+    out = asyncio.run(_concurrent(url, stream, concurrency, duration_s, max_requests, server_pid))
+    out["questions_asked_before"] = stream.repeats - repeats_before
+    return out
