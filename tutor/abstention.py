@@ -30,16 +30,20 @@ class AbstentionPolicy:
     threshold: float = 0.398  # `tutor calibrate --set ../shared/eval/dev.jsonl`
     slope: float = 12.0  # how sharply confidence rises around the threshold
 
+    def score(self, dense: float, unknown_share: float, unknown_names: int, typed: bool) -> float:
+        """The evidence score from the four signals (see the module docstring)."""
+        return (
+            self.dense_weight * dense
+            - self.unknown_weight * unknown_share
+            - self.name_weight * unknown_names
+            - self.untyped_weight * (not typed)
+        )
+
     def evidence(self, retrieval: Retrieval, typed: bool) -> float:
         best = retrieval.best
         if best is None:
             return -1.0
-        return (
-            self.dense_weight * best.dense
-            - self.unknown_weight * retrieval.unknown_share
-            - self.name_weight * retrieval.unknown_names
-            - self.untyped_weight * (not typed)
-        )
+        return self.score(best.dense, retrieval.unknown_share, retrieval.unknown_names, typed)
 
     def confidence(self, retrieval: Retrieval, typed: bool) -> float:
         margin = self.evidence(retrieval, typed) - self.threshold

@@ -74,12 +74,7 @@ def observe(tutor: Tutor, question_set: Path) -> list[Observation]:
 
 
 def _evidence(policy: AbstentionPolicy, o: Observation) -> float:
-    return (
-        policy.dense_weight * o.dense
-        - policy.unknown_weight * o.unknown_share
-        - policy.name_weight * o.unknown_names
-        - policy.untyped_weight * (not o.typed)
-    )
+    return policy.score(o.dense, o.unknown_share, o.unknown_names, o.typed)
 
 
 def fit(observations: list[Observation], base: AbstentionPolicy | None = None) -> Calibration:

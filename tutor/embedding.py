@@ -17,18 +17,11 @@ import numpy as np
 from .ports import Embedder
 
 
-class CachingEmbedder:
-    """Remembers the vectors of the last `capacity` texts (questions repeat; words more so)."""
+class _Wrapper:
+    """Passes the wrapped embedder's name and dimension through."""
 
-    def __init__(self, inner: Embedder, capacity: int = 8192):
-        if capacity < 1:
-            raise ValueError(f"capacity must be at least 1, got {capacity}")
+    def __init__(self, inner: Embedder):
         self.inner = inner
-        self.capacity = capacity
-        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     @property
     def name(self) -> str:
@@ -37,6 +30,20 @@ class CachingEmbedder:
     @property
     def dim(self) -> int:
         return self.inner.dim
+
+
+class CachingEmbedder(_Wrapper):
+    """Remembers the vectors of the last `capacity` texts (questions repeat; words more so)."""
+
+    def __init__(self, inner: Embedder, capacity: int = 8192):
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        super().__init__(inner)
+        self.capacity = capacity
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         out: list[np.ndarray | None] = [None] * len(texts)
@@ -67,7 +74,7 @@ class CachingEmbedder:
         return np.stack([v for v in out if v is not None]).astype(np.float32, copy=False)
 
 
-class BatchingEmbedder:
+class BatchingEmbedder(_Wrapper):
     """Turns concurrent embed() calls from many threads into one model call.
 
     A worker thread takes every request waiting in the queue and embeds them together; a
@@ -79,21 +86,13 @@ class BatchingEmbedder:
     def __init__(self, inner: Embedder, max_batch: int = 64):
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, got {max_batch}")
-        self.inner = inner
+        super().__init__(inner)
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[tuple[list[str], Future[np.ndarray]]] = queue.SimpleQueue()
         self._worker: threading.Thread | None = None
         self._start = threading.Lock()
         self.batches = 0
         self.requests = 0
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def dim(self) -> int:
-        return self.inner.dim
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
