@@ -79,7 +79,7 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     from telegram import Update
     from telegram.ext import Application
 
-    from .telegram_bot import COMMANDS, build_application
+    from .telegram_bot import build_application, publish_commands
     from .wiring import build_tutor
 
     if settings.telegram_bot_token is None:
@@ -88,7 +88,7 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         app.bot_data["tutor"] = await asyncio.to_thread(build_tutor, settings)
-        await app.bot.set_my_commands(COMMANDS)
+        await publish_commands(app.bot)
 
     app = build_application(
         settings.telegram_bot_token.get_secret_value(),

@@ -55,7 +55,7 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     """The Telegram application in webhook mode, running in this app's event loop."""
     from telegram import Update
 
-    from .telegram_bot import COMMANDS, build_application
+    from .telegram_bot import build_application, publish_commands
 
     if settings.telegram_bot_token is None or settings.telegram_webhook_secret is None:
         raise Unavailable(
@@ -75,7 +75,7 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
             secret_token=settings.telegram_webhook_secret.get_secret_value(),
             allowed_updates=Update.ALL_TYPES,
         )
-        await bot.bot.set_my_commands(COMMANDS)
+        await publish_commands(bot.bot)
     return bot
 
 

@@ -54,6 +54,14 @@ COMMANDS = [
 ]
 
 
+async def publish_commands(bot: Any) -> None:
+    """Show the commands in Telegram's menu; a server that refuses only costs the menu."""
+    try:
+        await bot.set_my_commands(COMMANDS)
+    except TelegramError as exc:
+        log.warning("could not publish the command menu: %s", exc)
+
+
 def tutor_of(context: ContextTypes.DEFAULT_TYPE) -> Tutor:
     tutor: Tutor = context.application.bot_data["tutor"]
     return tutor
