@@ -9,6 +9,7 @@ to that kind.
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable, Iterable
 
@@ -24,6 +25,9 @@ class QuizBook:
         self._generate = generate
         self._items: list[QuizItem] | None = None
         self._by_id: dict[str, QuizItem] = {}
+        self._by_doc: dict[str, tuple[list[int], list[QuizItem]]] = {}
+        self._order: dict[str, int] = {}
+        self._longest = 0
         self._lock = threading.Lock()
 
     @property
@@ -33,6 +37,17 @@ class QuizBook:
                 if self._items is None:
                     items = self._generate()
                     self._by_id = {i.quiz_id: i for i in items}
+                    by_doc: dict[str, list[QuizItem]] = {}
+                    for item in sorted(items, key=lambda i: i.citation.start):
+                        by_doc.setdefault(item.citation.doc_id, []).append(item)
+                    # per document, items in order of start, for a bisect on every answer
+                    self._by_doc = {
+                        d: ([i.citation.start for i in found], found) for d, found in by_doc.items()
+                    }
+                    self._order = {i.quiz_id: n for n, i in enumerate(items)}
+                    self._longest = max(
+                        (i.citation.end - i.citation.start for i in items), default=0
+                    )
                     self._items = items
         return self._items
 
@@ -41,12 +56,15 @@ class QuizBook:
         return self._by_id.get(quiz_id)
 
     def on_span(self, doc_id: str, start: int, end: int) -> list[QuizItem]:
-        """Items whose cited span overlaps [start, end) of the document."""
-        return [
-            i
-            for i in self.items
-            if i.citation.doc_id == doc_id and i.citation.start < end and start < i.citation.end
-        ]
+        """Items whose cited span overlaps [start, end) of the document, in course order."""
+        _ = self.items
+        starts, found = self._by_doc.get(doc_id, ([], []))
+        # An item starting at or after `end` cannot overlap, nor one starting more than the
+        # longest quote before `start`: only that window is looked at.
+        stop = bisect.bisect_left(starts, end)
+        first = bisect.bisect_left(starts, start - self._longest)
+        hits = [i for i in found[first:stop] if start < i.citation.end]
+        return sorted(hits, key=lambda i: self._order[i.quiz_id])
 
     def sections(self) -> list[str]:
         return list(dict.fromkeys(i.citation.section for i in self.items))

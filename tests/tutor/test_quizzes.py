@@ -213,3 +213,22 @@ def test_concurrent_attempts_are_all_recorded_with_distinct_numbers(tmp_path: Pa
         numbers = sorted(a.number for a in attempts if a.quiz_id == quiz_id)
         assert numbers == list(range(1, len(numbers) + 1))
     store.close()
+
+
+def test_items_on_a_span_match_a_plain_scan() -> None:
+    from tutor.quizgen import generate_items
+    from tutor.quizzes import QuizBook
+
+    course = make_course(seed_files())
+    items = generate_items(course)
+    book = QuizBook(lambda: items)
+    spans = [(p.doc_id, p.start, p.end) for p in course.passages]
+    spans += [(p.doc_id, p.start, p.end + 300) for p in course.passages[::7]]
+    for doc_id, start, end in spans:
+        plain = [
+            i
+            for i in items
+            if i.citation.doc_id == doc_id and i.citation.start < end and start < i.citation.end
+        ]
+        assert book.on_span(doc_id, start, end) == plain
+    assert book.on_span("no-such-doc", 0, 10) == []
