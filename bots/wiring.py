@@ -75,9 +75,11 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
     if settings.auto_index:
         ensure_index(settings, embedder, progress=progress)
     course = load_course(settings.data_dir)
-    return Tutor(
+    tutor = Tutor(
         course,
         CachingEmbedder(BatchingEmbedder(embedder)),
         build_state_store(settings),
         limits=Limits(max_question_chars=settings.max_question_chars),
     )
+    tutor.quizzes.prepare()  # generate the quiz items now, not during the first answer
+    return tutor

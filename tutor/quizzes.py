@@ -51,6 +51,10 @@ class QuizBook:
                     self._items = items
         return self._items
 
+    def prepare(self) -> int:
+        """Generate the items now (at start-up) rather than on first use; their number."""
+        return len(self.items)
+
     def get(self, quiz_id: str) -> QuizItem | None:
         _ = self.items
         return self._by_id.get(quiz_id)
