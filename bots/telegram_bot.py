@@ -67,7 +67,7 @@ def tutor_of(context: ContextTypes.DEFAULT_TYPE) -> Tutor:
     return tutor
 
 
-async def run(context: ContextTypes.DEFAULT_TYPE, fn: Any, *args: Any) -> Any:
+async def run(fn: Any, *args: Any) -> Any:
     """Call the tutor off the event loop, so one slow answer does not stall other chats."""
     return await asyncio.to_thread(fn, *args)
 
@@ -145,8 +145,8 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     tutor = tutor_of(context)
-    await run(context, new_session, tutor, chat.id)
-    await run(context, tutor.remember, PENDING, str(chat.id), "")
+    await run(new_session, tutor, chat.id)
+    await run(tutor.remember, PENDING, str(chat.id), "")
     await send_html(update, context, "🔄 New conversation started. Ask away!")
 
 
@@ -156,8 +156,8 @@ async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None:
         return
     tutor = tutor_of(context)
-    sid = await run(context, session_of, tutor, chat.id)
-    report = await run(context, tutor.progress, sid)
+    sid = await run(session_of, tutor, chat.id)
+    report = await run(tutor.progress, sid)
     await send_html(update, context, fmt.progress_html(report))
 
 
@@ -168,9 +168,9 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     tutor = tutor_of(context)
     topic = " ".join(context.args or []) or None
-    sid = await run(context, session_of, tutor, chat.id)
+    sid = await run(session_of, tutor, chat.id)
     try:
-        item, _ = await run(context, tutor.quiz, sid, topic, None)
+        item, _ = await run(tutor.quiz, sid, topic, None)
     except NotFound:
         await send_html(
             update, context, f"I have no quiz on {fmt.escape(topic or 'that')}. Try another topic."
@@ -188,7 +188,7 @@ async def send_quiz(
         return
     tutor = tutor_of(context)
     if item.kind == "short_answer":
-        await run(context, tutor.remember, PENDING, str(chat.id), item.quiz_id)
+        await run(tutor.remember, PENDING, str(chat.id), item.quiz_id)
         await send_html(update, context, fmt.short_answer_html(item))
         return
     lead, question, options, correct, explanation = fmt.poll_parts(item)
@@ -204,7 +204,7 @@ async def send_quiz(
         explanation=explanation,
     )
     if message.poll is not None:
-        await run(context, tutor.remember, POLL, message.poll.id, f"{item.quiz_id} {sid} {chat.id}")
+        await run(tutor.remember, POLL, message.poll.id, f"{item.quiz_id} {sid} {chat.id}")
 
 
 async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -216,7 +216,7 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     link = None
     for _ in range(POLL_LINK_WAITS):
         # an answer can overtake the bookkeeping of a poll sent a moment ago
-        link = await run(context, tutor.recall, POLL, answer.poll_id)
+        link = await run(tutor.recall, POLL, answer.poll_id)
         if link:
             break
         await asyncio.sleep(0.1)
@@ -224,10 +224,10 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         log.warning("an answer to an unknown poll %s", answer.poll_id)
         return
     quiz_id, sid, _chat = link.split(" ")
-    item = await run(context, tutor.quiz_item, quiz_id)
+    item = await run(tutor.quiz_item, quiz_id)
     choice = answer.option_ids[0]
     given = ("true" if choice == 0 else "false") if item.kind == "true_false" else "ABCD"[choice]
-    await run(context, tutor.answer_quiz, quiz_id, given, sid)
+    await run(tutor.answer_quiz, quiz_id, given, sid)
 
 
 async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -236,21 +236,21 @@ async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if chat is None or msg is None or not msg.text:
         return
     tutor = tutor_of(context)
-    sid = await run(context, session_of, tutor, chat.id)
-    pending = await run(context, tutor.recall, PENDING, str(chat.id))
+    sid = await run(session_of, tutor, chat.id)
+    pending = await run(tutor.recall, PENDING, str(chat.id))
     if pending:
-        await run(context, tutor.remember, PENDING, str(chat.id), "")
-        grade, _ = await run(context, tutor.answer_quiz, pending, msg.text, sid)
+        await run(tutor.remember, PENDING, str(chat.id), "")
+        grade, _ = await run(tutor.answer_quiz, pending, msg.text, sid)
         await send_html(update, context, fmt.grade_html(grade))
         return
-    answer = await run(context, tutor.ask, msg.text, sid, "telegram")
+    answer = await run(tutor.ask, msg.text, sid, "telegram")
     buttons = []
     if answer.followup_quiz is not None:
         buttons.append(
             InlineKeyboardButton("Quiz me", callback_data=f"quiz:{answer.followup_quiz.quiz_id}")
         )
     if answer.citations:
-        token = await run(context, passage_token, tutor, answer.citations[0])
+        token = await run(passage_token, tutor, answer.citations[0])
         buttons.append(InlineKeyboardButton("Show passage", callback_data=f"passage:{token}"))
     markup = InlineKeyboardMarkup([buttons]) if buttons else None
     await send_html(update, context, fmt.answer_html(answer), reply_markup=markup)
@@ -266,16 +266,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tutor = tutor_of(context)
     action, _, value = query.data.partition(":")
     if action == "quiz":
-        sid = await run(context, session_of, tutor, chat.id)
-        item = await run(context, tutor.quiz_item, value)
+        sid = await run(session_of, tutor, chat.id)
+        item = await run(tutor.quiz_item, value)
         await send_quiz(update, context, item, sid)
     elif action == "passage":
-        link = await run(context, tutor.recall, PASSAGE, value)
+        link = await run(tutor.recall, PASSAGE, value)
         if not link:
             await send_html(update, context, "That passage is no longer available.")
             return
         doc_id, start, end = link.rsplit(" ", 2)
-        paragraph, s, e = await run(context, tutor.passage, doc_id, int(start), int(end))
+        paragraph, s, e = await run(tutor.passage, doc_id, int(start), int(end))
         section = next(
             (x.title for x in tutor.document(doc_id).sections if x.start <= int(start) < x.end),
             doc_id,
