@@ -34,6 +34,10 @@ def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
 def build_state_store(settings: Settings) -> StateStore:
     if settings.state_url and settings.state_url.startswith("memory:"):
         return MemoryStateStore()
+    if settings.state_url and settings.state_url.startswith(("redis://", "rediss://")):
+        from tutor.stores.redis import RedisStateStore  # the Redis client only when asked for
+
+        return RedisStateStore(settings.state_url)
     return SQLiteStateStore(settings.sqlite_path())
 
 

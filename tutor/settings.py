@@ -20,7 +20,9 @@ class Settings(BaseSettings):
         None, description="a sentence-transformers model folder; default: the bundled MiniLM"
     )
     state_url: str | None = Field(
-        None, description="state store: sqlite:///path (default <data_dir>/state.sqlite3)"
+        None,
+        description="state store: sqlite:///path (default <data_dir>/state.sqlite3), memory:, "
+        "or redis://host:6379/0 (rediss:// for TLS; ?prefix=name: for the keys, default tutor:)",
     )
     auto_index: bool = Field(True, description="build the index on start when missing or stale")
     torch_threads: int | None = Field(None, ge=1, le=256)
@@ -55,9 +57,19 @@ class Settings(BaseSettings):
     @field_validator("state_url")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("sqlite:", "memory:")):
-            raise ValueError(f"state_url must start with sqlite: or memory:, got {value!r}")
-        return value
+        if value is None or value.startswith(("sqlite:", "memory:")):
+            return value
+        if value.startswith(("redis://", "rediss://")):
+            from .stores.redis import split_url  # imports the Redis client only when asked for
+
+            split_url(value)  # its errors never repeat the URL, which may hold a password
+            return value
+        # only the scheme is echoed: the rest of a mistyped URL may hold a password
+        scheme = value.split(":", 1)[0] if ":" in value else value[:20]
+        raise ValueError(
+            "state_url must start with sqlite:, memory:, redis:// or rediss://; "
+            f"got one starting with {scheme!r}"
+        )
 
     def sqlite_path(self) -> Path:
         if self.state_url and self.state_url.startswith("sqlite:"):
