@@ -584,6 +584,24 @@ def test_an_unreachable_redis_is_unavailable_fast_and_keeps_secrets(
     assert "s3cret" not in repr(store)
 
 
+def test_after_a_failed_connection_calls_fail_at_once_for_a_moment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = RedisStateStore(UNREACHABLE, retry_after=0.3)
+    tried: list[object] = []
+    real = store._redis.execute_command
+    monkeypatch.setattr(store._redis, "execute_command", lambda *a: tried.append(a) or real(*a))
+    try:
+        for expected in (1, 1, 1, 2):  # the fourth call comes after the pause
+            if len(tried) == 1 and expected == 2:
+                time.sleep(0.35)
+            with pytest.raises(Unavailable, match="unreachable"):
+                store.history("s")
+            assert len(tried) == expected
+    finally:
+        store.close()
+
+
 def test_redis_timeouts_are_small() -> None:
     store = RedisStateStore(UNREACHABLE)
     try:

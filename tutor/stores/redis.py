@@ -28,8 +28,10 @@ Any Redis failure becomes `Unavailable`, whose message names neither the URL nor
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, cast
@@ -54,8 +56,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_PREFIX = "tutor:"
 TIMEOUT_S = 2.0  # connect and read: a request fails fast instead of hanging on a dead Redis
+RETRY_AFTER_S = 1.0  # after a connection failure, calls fail at once for this long
 KEEP_TURNS = 100  # the tutor reads the last 5 turns; older ones only cost memory
 AUDIT_BATCH = 200  # records fetched per round trip while filtering the audit log
+UNREACHABLE = "the state store (Redis) is unreachable; try again shortly"
 
 # Lua runs atomically in Redis: the check and the write cannot be separated by another client.
 _ADD_KEY = """
@@ -113,7 +117,14 @@ def _num(value: float) -> str:
 class RedisStateStore:
     """Sessions, progress, keys and the audit log in Redis, under one key prefix."""
 
-    def __init__(self, url: str, *, prefix: str | None = None, keep_turns: int = KEEP_TURNS):
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: str | None = None,
+        keep_turns: int = KEEP_TURNS,
+        retry_after: float = RETRY_AFTER_S,
+    ):
         client_url, url_prefix = split_url(url)
         if keep_turns < 1:
             raise InvalidInput(f"keep_turns must be at least 1, got {keep_turns}")
@@ -121,6 +132,8 @@ class RedisStateStore:
         if not self.prefix:
             raise InvalidInput("the Redis key prefix must not be empty")
         self.keep_turns = keep_turns
+        self.retry_after = retry_after
+        self._down_until = float("-inf")
         # No retries: a write whose reply timed out may have been applied, and repeating it
         # would append twice. The pool reconnects a connection the server closed on checkout.
         self._redis = redis.Redis.from_url(
@@ -145,15 +158,22 @@ class RedisStateStore:
 
     @contextmanager
     def _reachable(self) -> Iterator[None]:
-        """Turn any Redis failure into the core's Unavailable (→ 503), without secrets."""
+        """Turn any Redis failure into the core's Unavailable (→ 503), without secrets.
+
+        A request makes several store calls; once one could not reach Redis, the next ones
+        fail at once for a moment instead of each waiting for its own timeout.
+        """
+        if time.monotonic() < self._down_until:
+            raise Unavailable(UNREACHABLE)
         try:
             yield
         except redis.AuthenticationError as exc:
             log.warning("Redis state store at %s: %s", self._where, exc)
             raise Unavailable("the state store (Redis) refused the credentials") from exc
         except (redis.ConnectionError, redis.TimeoutError) as exc:
+            self._down_until = time.monotonic() + self.retry_after
             log.warning("Redis state store at %s: %s", self._where, exc)
-            raise Unavailable("the state store (Redis) is unreachable; try again shortly") from exc
+            raise Unavailable(UNREACHABLE) from exc
         except redis.RedisError as exc:
             log.warning("Redis state store at %s: %s", self._where, exc)
             raise Unavailable(
@@ -348,8 +368,9 @@ class RedisStateStore:
         return bool(flagged)
 
     def close(self) -> None:
-        # Later calls reconnect, as the SQLite store reopens its connections.
-        with self._reachable():
+        # Only local sockets close, so nothing can be lost; later calls reconnect, as the
+        # SQLite store reopens its connections.
+        with contextlib.suppress(redis.RedisError, OSError):
             self._redis.close()
 
 
