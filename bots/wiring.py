@@ -6,8 +6,11 @@ import logging
 import sys
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
+from index.lexicon import ensure_lexicon, load_lexicon
 from index.store import build_index, load_course, stale_reason
-from tutor.embedding import BatchingEmbedder, CachingEmbedder
+from tutor.course import Course
+from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
+from tutor.errors import Unavailable
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
 from tutor.settings import Settings
@@ -41,7 +44,7 @@ def build_state_store(settings: Settings) -> StateStore:
     return SQLiteStateStore(settings.sqlite_path())
 
 
-def _build_with_progress(settings: Settings, embedder: Embedder) -> None:
+def _build_with_progress(settings: Settings, embedder: Embedder, lexicon: Lexicon | None) -> None:
     from tqdm import tqdm
 
     with tqdm(total=0, unit="text", desc="embedding", file=sys.stderr) as bar:
@@ -51,13 +54,19 @@ def _build_with_progress(settings: Settings, embedder: Embedder) -> None:
             bar.n = done
             bar.refresh()
 
-        build_index(settings.corpus_dir, settings.data_dir, embedder, progress=update)
+        build_index(
+            settings.corpus_dir, settings.data_dir, embedder, progress=update, lexicon=lexicon
+        )
 
 
 def ensure_index(
     settings: Settings, embedder: Embedder, *, force: bool = False, progress: bool = True
 ) -> str | None:
-    """Build the index when forced, missing or stale; return why it was built, if it was."""
+    """Build the index when forced, missing or stale; return why it was built, if it was.
+
+    The model's lexicon (course-independent word vectors) is built too when it is missing.
+    """
+    lexicon = ensure_lexicon(settings.data_dir, embedder)
     reason = (
         "rebuild requested"
         if force
@@ -67,21 +76,47 @@ def ensure_index(
         return None
     log.info("building the index: %s", reason)
     if progress:
-        _build_with_progress(settings, embedder)
+        _build_with_progress(settings, embedder, lexicon)
     else:
-        build_index(settings.corpus_dir, settings.data_dir, embedder)
+        build_index(settings.corpus_dir, settings.data_dir, embedder, lexicon=lexicon)
     return reason
+
+
+def open_course(settings: Settings, embedder: Embedder, *, progress: bool = False) -> Course:
+    """The live index; a damaged one is rebuilt when auto_index is on and the course is there.
+
+    A manifest that reads fine does not vouch for the other files (a truncated FAISS file,
+    garbage in a .npy), so the rebuild is decided by loading, not by `stale_reason`.
+    """
+    try:
+        return load_course(settings.data_dir)
+    except Unavailable as damaged:
+        if not settings.auto_index:
+            raise Unavailable(f"{damaged} (TUTOR_AUTO_INDEX is off: run `tutor index`)") from None
+        log.warning("rebuilding the index: %s", damaged)
+        try:
+            ensure_index(settings, embedder, force=True, progress=progress)
+        except Unavailable as why:
+            raise Unavailable(f"{damaged}; it cannot be rebuilt: {why}") from None
+    return load_course(settings.data_dir)
 
 
 def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
     """Load the model, make sure the index is current, open the state store."""
     embedder = build_embedder(settings)
     if settings.auto_index:
-        ensure_index(settings, embedder, progress=progress)
-    course = load_course(settings.data_dir)
+        try:
+            ensure_index(settings, embedder, progress=progress)
+        except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
+            log.warning("the index could not be rebuilt; serving the last build: %s", exc)
+    course = open_course(settings, embedder, progress=progress)
+    serving: Embedder = BatchingEmbedder(embedder)
+    lexicon = load_lexicon(settings.data_dir, embedder)
+    if lexicon is not None:
+        serving = LexiconEmbedder(serving, lexicon)
     tutor = Tutor(
         course,
-        CachingEmbedder(BatchingEmbedder(embedder)),
+        CachingEmbedder(serving),
         build_state_store(settings),
         limits=Limits(max_question_chars=settings.max_question_chars),
     )

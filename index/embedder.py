@@ -61,6 +61,18 @@ class SentenceTransformerEmbedder:
     def dim(self) -> int:
         return self._dim
 
+    def token_vocabulary(self) -> list[str]:
+        """The tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
+        tokenizer = getattr(self._model, "tokenizer", None)
+        if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
+            return []
+        words = []
+        for token in tokenizer.get_vocab():
+            if token.startswith("##"):
+                continue  # a word piece that continues a word, never a word of its own
+            words.append(token.lstrip("▁Ġ"))
+        return sorted(set(words))
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         import torch
 

@@ -27,14 +27,16 @@ import numpy as np
 
 from tutor.course import Course
 from tutor.domain import Document, Passage, Section
+from tutor.embedding import Lexicon, LexiconEmbedder
 from tutor.errors import Unavailable
 from tutor.ports import Embedder
 from tutor.text import content_words
 
+from .contexts import compose_context_vectors
 from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: context vectors composed, not embedded
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
@@ -58,10 +60,16 @@ def _index_root(data_dir: Path) -> Path:
 
 
 def current_build(data_dir: Path) -> Path | None:
+    """The live build folder, or None when CURRENT is missing, unreadable or points nowhere."""
     pointer = _index_root(data_dir) / "CURRENT"
-    if not pointer.is_file():
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except (OSError, ValueError):  # missing, or garbage that is not even text
         return None
-    folder = _index_root(data_dir) / pointer.read_text().strip()
+    # only a build folder's own name: an empty or edited pointer must not name the root
+    if not name.startswith("build-") or "/" in name or "\\" in name:
+        return None
+    folder = _index_root(data_dir) / name
     return folder if folder.is_dir() else None
 
 
@@ -87,10 +95,6 @@ def stale_reason(data_dir: Path, corpus_dir: Path, model_name: str) -> str | Non
     if manifest.get("corpus_hash") != corpus_hash(corpus_dir):
         return "the course files changed since the index was built"
     return None
-
-
-def _context_text(section: str, previous: str | None, sentence: str) -> str:
-    return f"{section}. {previous} {sentence}" if previous else f"{section}. {sentence}"
 
 
 def parse_corpus(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
@@ -135,18 +139,6 @@ def parse_texts(files: list[tuple[Path, str]]) -> tuple[list[Document], list[Pas
     return documents, passages
 
 
-def context_texts(passages: list[Passage]) -> list[str]:
-    """What the context vectors embed: section title, the sentence before, the sentence."""
-    return [
-        _context_text(
-            p.section,
-            passages[i - 1].text if i > 0 and passages[i - 1].paragraph == p.paragraph else None,
-            p.text,
-        )
-        for i, p in enumerate(passages)
-    ]
-
-
 def vocabulary_of(documents: list[Document], passages: list[Passage]) -> list[str]:
     """The course's content words, each embedded once for soft word matching."""
     return sorted(
@@ -161,14 +153,21 @@ def build_index(
     embedder: Embedder,
     *,
     progress: Callable[[int, int], None] | None = None,
+    lexicon: Lexicon | None = None,
 ) -> Path:
     """Parse, embed and write a new index; return its folder once it is live."""
     documents, passages = parse_corpus(corpus_dir)
     vocabulary = vocabulary_of(documents, passages)
-    total = 2 * len(passages) + len(vocabulary)
+    titles = sorted({p.section for p in passages})
+    total = len(passages) + len(titles) + len(vocabulary)
     sentence_vectors = _embed_all(embedder, [p.text for p in passages], progress, 0, total)
-    context_vectors = _embed_all(embedder, context_texts(passages), progress, len(passages), total)
-    vocabulary_vectors = _embed_all(embedder, vocabulary, progress, 2 * len(passages), total)
+    title_vectors = dict(
+        zip(titles, _embed_all(embedder, titles, progress, len(passages), total), strict=True)
+    )
+    context_vectors = compose_context_vectors(passages, sentence_vectors, title_vectors)
+    # words the model's lexicon holds are copied from it, not embedded again
+    words = LexiconEmbedder(embedder, lexicon) if lexicon is not None else embedder
+    vocabulary_vectors = _embed_all(words, vocabulary, progress, total - len(vocabulary), total)
 
     root = _index_root(data_dir)
     root.mkdir(parents=True, exist_ok=True)
@@ -196,11 +195,14 @@ def build_index(
             "vector_index": sentence_index.kind,
             "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         }
-        _write_json(
-            tmp / "manifest.json", manifest
-        )  # written last: its presence marks a whole build
+        # written last: its presence marks a whole build
+        _write_json(tmp / "manifest.json", manifest)
+        # np.save and faiss do not fsync: without this a power cut after the switch below
+        # could leave CURRENT naming files whose bytes never reached the disk
+        _fsync_files(tmp)
         _fsync_dir(tmp)
         os.replace(tmp, folder)
+        _fsync_dir(root)  # the folder's new name is on disk before anything points at it
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -246,6 +248,12 @@ def _write_json(path: Path, value: object) -> None:
         json.dump(value, fh, ensure_ascii=False)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _fsync_files(folder: Path) -> None:
+    for path in folder.iterdir():
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
 
 
 def _fsync_dir(path: Path) -> None:
@@ -316,6 +324,17 @@ def load_course(data_dir: Path) -> Course:
             raise Unavailable(f"index file {folder / name} holds {count} rows, expected {n}")
     if len(vocabulary_vectors) != len(vocabulary):
         raise Unavailable(f"index file {folder / 'vocabulary.npy'} does not match vocabulary.json")
+    dim = manifest.get("dim")
+    for name, vectors in (
+        ("sentence.npy", sentence_vectors),
+        ("context.npy", context_vectors),
+        ("vocabulary.npy", vocabulary_vectors),
+    ):
+        # well-formed .npy files of the wrong shape would only fail at the first question
+        if vectors.ndim != 2 or vectors.shape[1] != dim:
+            raise Unavailable(
+                f"index file {folder / name} has shape {vectors.shape}, expected (n, {dim})"
+            )
     version = f"{folder.name}:{str(manifest.get('corpus_hash', ''))[:12]}"
     return Course(
         version=version,

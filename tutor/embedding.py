@@ -1,6 +1,7 @@
-"""Embedder wrappers for serving: a bounded cache, and batching of concurrent calls.
+"""Embedder wrappers for serving: a bounded cache, a read-only lexicon of precomputed
+word vectors, and batching of concurrent calls.
 
-Both implement the `Embedder` seam over another embedder, so the core never knows which
+All implement the `Embedder` seam over another embedder, so the core never knows which
 model sits underneath.
 """
 
@@ -72,6 +73,53 @@ class CachingEmbedder(_Wrapper):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([v for v in out if v is not None]).astype(np.float32, copy=False)
+
+
+class Lexicon:
+    """Precomputed vectors of single words, each exactly as the model embeds the word alone.
+
+    `vectors` may be a read-only memory map: only the rows a question touches are paged in.
+    """
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray):
+        if len(words) != len(vectors):
+            raise ValueError(f"{len(words)} words but {len(vectors)} vectors")
+        self._rows = {w: i for i, w in enumerate(words)}
+        self._vectors = vectors
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._rows
+
+    def get(self, word: str) -> np.ndarray | None:
+        row = self._rows.get(word)
+        return None if row is None else np.asarray(self._vectors[row], dtype=np.float32)
+
+
+class LexiconEmbedder(_Wrapper):
+    """Answers texts found in a lexicon without the model; passes the rest through.
+
+    A question's words that the course lacks are embedded for soft matching ("erected" for
+    "built"). Alone they cost as much as the question itself; looked up, almost nothing.
+    """
+
+    def __init__(self, inner: Embedder, lexicon: Lexicon):
+        super().__init__(inner)
+        self.lexicon = lexicon
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        found = [self.lexicon.get(t) for t in texts]
+        missing = [t for t, v in zip(texts, found, strict=True) if v is None]
+        if not missing:
+            if not texts:
+                return np.zeros((0, self.dim), dtype=np.float32)
+            return np.stack([v for v in found if v is not None])
+        embedded = iter(self.inner.embed(missing))
+        return np.stack([v if v is not None else next(embedded) for v in found]).astype(
+            np.float32, copy=False
+        )
 
 
 class BatchingEmbedder(_Wrapper):

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import pytest
 
-from tutor.embedding import BatchingEmbedder, CachingEmbedder
+from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
 from tutor.fakes import HashingEmbedder
 
 
@@ -73,3 +73,24 @@ def test_batching_passes_errors_to_the_callers() -> None:
     with pytest.raises(RuntimeError, match="model crashed"):
         batching.embed(["x"])
     assert batching.embed([]).shape == (0, 256)
+
+
+def test_lexicon_answers_its_words_and_passes_only_the_rest_to_the_model() -> None:
+    inner = Counting()
+    words = ["treaty", "wall"]
+    lexicon = Lexicon(words, HashingEmbedder().embed(words))
+    embedder = LexiconEmbedder(inner, lexicon)
+    texts = ["wall", "When was the wall built?", "treaty", "erected"]
+    vectors = embedder.embed(texts)
+    assert inner.texts == ["When was the wall built?", "erected"]
+    np.testing.assert_allclose(vectors, HashingEmbedder().embed(texts), atol=1e-6)
+    inner.texts.clear()
+    assert embedder.embed(["treaty", "wall"]).shape == (2, inner.dim)
+    assert inner.texts == [] and inner.sizes[-1] == 2  # no model call for lexicon words
+    assert embedder.embed([]).shape == (0, inner.dim)
+    assert "wall" in lexicon and "erected" not in lexicon and len(lexicon) == 2
+
+
+def test_lexicon_needs_one_vector_per_word() -> None:
+    with pytest.raises(ValueError, match="2 words but 1 vectors"):
+        Lexicon(["a", "b"], np.zeros((1, 8), dtype=np.float32))
