@@ -216,4 +216,5 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
 
     app.include_router(teacher_router)
     app.include_router(widget_router)
+    app.include_router(__import__("bots.ops", fromlist=["router"]).router)  # /readyz
     return app

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
@@ -25,15 +27,20 @@ from .domain import (
     QuizItem,
     Turn,
 )
-from .errors import InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, Unavailable
 from .grading import grade
 from .ports import Embedder, StateStore
 from .quizzes import KINDS, QuizBook, choose, progress
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .scheduling import next_review
-from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered
+from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHANNELS = ("http", "widget", "telegram", "cli")
+STORE_WARNING_EVERY = 10.0  # seconds between warnings that answers are not remembered
+KEY_GRACE = 900.0  # seconds a key checked before the state store went down still counts
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 HISTORY_TURNS = 5
@@ -117,6 +124,9 @@ class Tutor:
         self.key_ring = KeyRing(store, clock)
         generate = quiz_generator or _default_generator
         self.quizzes = QuizBook(lambda: generate(course))
+        self._store_warned_at = float("-inf")
+        self._known_keys: list[ApiKey] | None = None  # the last key list the store gave
+        self._known_roles: dict[str, tuple[str, float]] = {}  # key hash -> (role, checked at)
 
     @property
     def index_version(self) -> str:
@@ -134,26 +144,38 @@ class Tutor:
         Every answer is written to the audit log with the channel it came through.
         """
         answer = self._answer(question, session_id)
-        self.store.record_answer(
-            AuditRecord(
-                0,
-                self.clock(),
-                channel if channel in CHANNELS else "http",
-                answer.session_id,
-                " ".join(question.split()),
-                answer.text,
-                answer.answerable,
-                answer.confidence,
-                answer.citations,
-                self.index_version,
-            )
+        record = AuditRecord(
+            0,
+            self.clock(),
+            channel if channel in CHANNELS else "http",
+            answer.session_id,
+            " ".join(question.split()),
+            answer.text,
+            answer.answerable,
+            answer.confidence,
+            answer.citations,
+            self.index_version,
         )
+        self._unremembered(lambda: self.store.record_answer(record), 0)
         return answer
+
+    def _unremembered(self, call: Callable[[], T], fallback: T) -> T:
+        """A state store call an answer can do without: when the store is down the question
+        is still answered, it just isn't remembered (and a warning says so, now and then)."""
+        try:
+            return call()
+        except Unavailable as exc:
+            now = time.monotonic()
+            if now - self._store_warned_at >= STORE_WARNING_EVERY:
+                self._store_warned_at = now
+                log.warning("answering without remembering: %s", exc)
+            return fallback
 
     def _answer(self, question: str, session_id: str | None) -> Answer:
         text = check_question(question, self.limits)
         sid = check_session_id(session_id)
-        history = self.store.history(sid, HISTORY_TURNS)
+        no_history: list[Turn] = []
+        history = self._unremembered(lambda: self.store.history(sid, HISTORY_TURNS), no_history)
         followup = followup_context(text, history)
         retrieval = self.retriever.retrieve(text, followup)
         composed = self.composer.compose(retrieval)
@@ -165,12 +187,16 @@ class Tutor:
                 "The course material doesn't cover that, so I won't guess. "
                 f"It does cover: {', '.join(suggestions)}. Try asking about one of those."
             )
-            self.store.append_turn(sid, Turn(text, retrieval.query, message, False, (), topic))
+            refused = Turn(text, retrieval.query, message, False, (), topic)
+            self._unremembered(lambda: self.store.append_turn(sid, refused), None)
             return Answer(message, False, confidence, (), sid, None, tuple(suggestions))
         cited = tuple(s.passage.passage_id for s in retrieval.ranked[:1])
-        self.store.append_turn(sid, Turn(text, retrieval.query, composed.text, True, cited, topic))
+        turn = Turn(text, retrieval.query, composed.text, True, cited, topic)
+        self._unremembered(lambda: self.store.append_turn(sid, turn), None)
         lead = composed.citations[0]
-        quiz = self._serve(sid, self.quizzes.on_span(lead.doc_id, lead.start, lead.end))
+        on_span = self.quizzes.on_span(lead.doc_id, lead.start, lead.end)
+        # without the store an item could be shown but never graded: no follow-up quiz then
+        quiz = self._unremembered(lambda: self._serve(sid, on_span), None)
         return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
 
     # Keys, audit and review, for LMS administrators and teachers
@@ -183,10 +209,31 @@ class Tutor:
         self.key_ring.revoke(name)
 
     def keys(self) -> list[ApiKey]:
-        return self.key_ring.list()
+        """The keys; while the state store is down, the last list it gave (if any)."""
+        try:
+            self._known_keys = self.key_ring.list()
+        except Unavailable:
+            if self._known_keys is None:
+                raise  # never seen: whether the service is open cannot be told
+        return list(self._known_keys)
 
     def role_of(self, key: str) -> str | None:
-        return self.key_ring.role_of(key)
+        """A key's role. While the state store is down, a key found valid in the last
+        KEY_GRACE seconds keeps its role, so learners can still ask; an unknown key is refused
+        (503) rather than let through."""
+        digest = key_hash(key)
+        try:
+            role = self.key_ring.role_of(key)
+        except Unavailable:
+            known = self._known_roles.get(digest)
+            if known is None or self.clock() - known[1] > KEY_GRACE:
+                raise
+            return known[0]
+        if role is None:
+            self._known_roles.pop(digest, None)
+        else:
+            self._known_roles[digest] = (role, self.clock())
+        return role
 
     def audit(self, query: AuditFilter) -> list[AuditRecord]:
         return self.store.audit(query)

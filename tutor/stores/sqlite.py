@@ -2,20 +2,30 @@
 
 Each thread gets its own connection (sqlite3 connections are not shared across threads);
 every write is one transaction, committed before the call returns, so an acknowledged
-write survives a crash of the process.
+write survives a crash of the process. A quiz attempt is also synced to the disk before the
+call returns (it survives a power cut too); other writes may lose their last moments then.
+
+A file that cannot be opened, read or written (a missing mount, a read-only or full disk, a
+file deleted while in use) raises `Unavailable`, never a raw sqlite3 error, so the tutor can
+keep answering without remembering. The store opens lazily: it can be built while the
+database is unreachable and starts working once it is reachable.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
+import os
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 from ..domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
-from ..errors import InvalidInput
+from ..errors import InvalidInput, Unavailable
 from .codec import (
     citations_from_json,
     citations_to_json,
@@ -97,30 +107,75 @@ CREATE TABLE IF NOT EXISTS reviews (
 """
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _unavailable_on_failure(
+    method: Callable[Concatenate[SQLiteStateStore, P], R],
+) -> Callable[Concatenate[SQLiteStateStore, P], R]:
+    """Turn an unreachable or broken database file into `Unavailable`, naming the file."""
+
+    @functools.wraps(method)
+    def guarded(self: SQLiteStateStore, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except (sqlite3.IntegrityError, sqlite3.ProgrammingError):
+            raise  # the caller's mistake or ours, not the file's
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise Unavailable(f"the state database {self.path} is unavailable: {exc}") from exc
+
+    return guarded
+
+
 class SQLiteStateStore:
     """Sessions and their turns in a SQLite database file."""
 
     def __init__(self, path: Path):
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        with self._connection() as conn:
-            conn.executescript(SCHEMA)
+        self._identity: tuple[int, int] | None = None  # (device, inode) of the file opened
+        # a service must start, and answer, while its state is unreachable: try now, and
+        # again on every call until the file can be opened
+        with contextlib.suppress(Unavailable):
+            self._open()
+
+    @_unavailable_on_failure
+    def _open(self) -> None:
+        """Open the database, creating it and its tables on first use."""
+        self._connection()
 
     def _connection(self) -> sqlite3.Connection:
+        if self._identity is not None:
+            # a connection to a deleted or replaced file goes on writing where nobody reads
+            st = os.stat(self.path)  # FileNotFoundError when it was removed
+            if (st.st_dev, st.st_ino) != self._identity:
+                raise OSError(f"{self.path} was replaced while in use; restart to reopen it")
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=30000")
+            try:
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.execute("PRAGMA busy_timeout=30000")
+                if self._identity is None:
+                    with conn:
+                        conn.executescript(SCHEMA)
+            except BaseException:
+                conn.close()
+                raise
+            if self._identity is None:
+                st = os.stat(self.path)
+                self._identity = (st.st_dev, st.st_ino)
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
         return conn
 
+    @_unavailable_on_failure
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
         rows = (
             self._connection()
@@ -136,6 +191,7 @@ class SQLiteStateStore:
             for q, query, a, ok, ids, topic in reversed(rows)
         ]
 
+    @_unavailable_on_failure
     def append_turn(self, session_id: str, turn: Turn) -> None:
         with self._connection() as conn:
             conn.execute(
@@ -153,6 +209,7 @@ class SQLiteStateStore:
                 ),
             )
 
+    @_unavailable_on_failure
     def save_item(self, item: QuizItem) -> None:
         with self._connection() as conn:
             conn.execute(
@@ -160,6 +217,7 @@ class SQLiteStateStore:
                 (item.quiz_id, json.dumps(item_to_dict(item))),
             )
 
+    @_unavailable_on_failure
     def item(self, quiz_id: str) -> QuizItem | None:
         row = (
             self._connection()
@@ -168,6 +226,7 @@ class SQLiteStateStore:
         )
         return item_from_dict(json.loads(row[0])) if row else None
 
+    @_unavailable_on_failure
     def mark_served(self, session_id: str, quiz_id: str, at: float) -> None:
         with self._connection() as conn:
             conn.execute(
@@ -176,6 +235,7 @@ class SQLiteStateStore:
                 (session_id, quiz_id, at),
             )
 
+    @_unavailable_on_failure
     def served(self, session_id: str) -> dict[str, float]:
         rows = (
             self._connection()
@@ -184,10 +244,28 @@ class SQLiteStateStore:
         )
         return {q: float(at) for q, at in rows}
 
+    @_unavailable_on_failure
     def record_attempt(
         self, session_id: str, quiz_id: str, answer: str, correct: bool, review: Review, at: float
     ) -> Attempt:
         conn = self._connection()
+        # the learner's record: synced to the disk before the grade is sent back
+        conn.execute("PRAGMA synchronous=FULL")
+        try:
+            return self._record_attempt(conn, session_id, quiz_id, answer, correct, review, at)
+        finally:
+            conn.execute("PRAGMA synchronous=NORMAL")
+
+    def _record_attempt(
+        self,
+        conn: sqlite3.Connection,
+        session_id: str,
+        quiz_id: str,
+        answer: str,
+        correct: bool,
+        review: Review,
+        at: float,
+    ) -> Attempt:
         with conn:  # one transaction: the attempt and the schedule it implies
             conn.execute("BEGIN IMMEDIATE")
             (previous,) = conn.execute(
@@ -209,6 +287,7 @@ class SQLiteStateStore:
             )
         return Attempt(quiz_id, answer, correct, at, number)
 
+    @_unavailable_on_failure
     def attempts(self, session_id: str) -> list[Attempt]:
         rows = (
             self._connection()
@@ -221,6 +300,7 @@ class SQLiteStateStore:
         )
         return [Attempt(q, a, bool(ok), float(at), int(n)) for q, a, ok, at, n in rows]
 
+    @_unavailable_on_failure
     def reviews(self, session_id: str) -> dict[str, Review]:
         rows = (
             self._connection()
@@ -233,6 +313,7 @@ class SQLiteStateStore:
         )
         return {q: Review(int(r), float(i), float(e), float(d)) for q, r, i, e, d in rows}
 
+    @_unavailable_on_failure
     def set_link(self, kind: str, key: str, value: str) -> None:
         with self._connection() as conn:
             conn.execute(
@@ -241,6 +322,7 @@ class SQLiteStateStore:
                 (kind, key, value),
             )
 
+    @_unavailable_on_failure
     def link(self, kind: str, key: str) -> str | None:
         row = (
             self._connection()
@@ -249,6 +331,7 @@ class SQLiteStateStore:
         )
         return str(row[0]) if row else None
 
+    @_unavailable_on_failure
     def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
         try:
             with self._connection() as conn:
@@ -259,6 +342,7 @@ class SQLiteStateStore:
         except sqlite3.IntegrityError:
             raise InvalidInput(f"a key named {name!r} exists already") from None
 
+    @_unavailable_on_failure
     def revoke_key(self, name: str) -> bool:
         with self._connection() as conn:
             cursor = conn.execute(
@@ -266,6 +350,7 @@ class SQLiteStateStore:
             )
             return cursor.rowcount > 0
 
+    @_unavailable_on_failure
     def keys(self) -> list[ApiKey]:
         rows = (
             self._connection()
@@ -274,6 +359,7 @@ class SQLiteStateStore:
         )
         return [ApiKey(n, r, float(at), bool(rev)) for n, r, at, rev in rows]
 
+    @_unavailable_on_failure
     def role_of(self, key_hash: str) -> str | None:
         row = (
             self._connection()
@@ -282,6 +368,7 @@ class SQLiteStateStore:
         )
         return str(row[0]) if row else None
 
+    @_unavailable_on_failure
     def record_answer(self, record: AuditRecord) -> int:
         with self._connection() as conn:
             cursor = conn.execute(
@@ -301,6 +388,7 @@ class SQLiteStateStore:
             )
             return int(cursor.lastrowid or 0)
 
+    @_unavailable_on_failure
     def audit(self, query: AuditFilter) -> list[AuditRecord]:
         where: list[str] = []
         args: list[object] = []
@@ -340,6 +428,7 @@ class SQLiteStateStore:
             for i, at, ch, sid, q, a, ok, conf, cits, ver, fl, note in rows
         ]
 
+    @_unavailable_on_failure
     def flag(self, audit_id: int, note: str) -> bool:
         with self._connection() as conn:
             cursor = conn.execute(
