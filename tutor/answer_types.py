@@ -174,12 +174,19 @@ def numbers_in(text: str) -> set[str]:
     return {m.group().rstrip(".,") for m in re.finditer(r"\d+(?:[.,]\d+)*", text)}
 
 
-def has_new_answer(sentence: str, kind: AnswerType, question: str) -> bool:
-    """True when the sentence holds a span of the type that the question does not mention."""
+def has_new_answer(
+    sentence: str, kind: AnswerType, question: str, asked: frozenset[str] | None = None
+) -> bool:
+    """True when the sentence holds a span of the type that the question does not mention.
+
+    `asked` is the question's tokens, for a caller that checks many sentences against one
+    question.
+    """
     if kind is AnswerType.NONE:
         return False
     spans = _span_words(sentence, kind)
     if kind in (AnswerType.REASON, AnswerType.OUTCOME, AnswerType.RESPONSE):
         return bool(spans)  # a cue is an answer whatever the question says
-    asked = set(tokens(question))
+    if asked is None:
+        asked = frozenset(tokens(question))
     return any(words and not words <= asked for words in spans)

@@ -34,7 +34,7 @@ from .course import Course
 from .domain import Passage
 from .lexical import BM25
 from .ports import Embedder
-from .text import content_stems, content_words, leans_back, lexical_terms, stem
+from .text import content_stems, content_words, leans_back, lexical_terms, stem, tokens
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
 FOLLOWUP_UNKNOWN_FACTOR = 0.5
@@ -130,6 +130,25 @@ class Retriever:
         ]
         n = max(self.bm25.size, 1)
         self._max_idf = float(np.log(1 + (n + 0.5) / 0.5))
+        # What every question's re-ranking reads of a sentence, worked out once.
+        self._neighbours = [
+            (course.neighbour(p.passage_id, -1), course.neighbour(p.passage_id, 1))
+            for p in passages
+        ]
+        self._own = [
+            self._terms[i] | self._section_terms.get(p.section, set())
+            for i, p in enumerate(passages)
+        ]
+        self._near = [
+            self._terms[before.passage_id] if before else set() for before, _ in self._neighbours
+        ]
+        # "It became the embodiment…" is about what the sentence before named.
+        self._credit = [PRONOUN_CREDIT if leans_back(p.text) else CONTEXT_CREDIT for p in passages]
+        own_numbers = [frozenset(numbers_in(p.text)) for p in passages]
+        self._numbers = [
+            (own_numbers[i], own_numbers[i] | (own_numbers[b.passage_id] if b else frozenset()))
+            for i, (b, _) in enumerate(self._neighbours)
+        ]
 
     def idf(self, term: str) -> float:
         return self.bm25.idf.get(term, self._max_idf)
@@ -144,6 +163,7 @@ class Retriever:
         topic_terms = content_stems(followup.topic) if followup else []
         all_terms = list(dict.fromkeys(q_terms + topic_terms))
         kind = expected_type(question)
+        asked = frozenset(tokens(question))
         q_numbers = numbers_in(question)
 
         n = len(self.course.passages)
@@ -177,7 +197,7 @@ class Retriever:
         for j, pid in enumerate(candidate_ids):
             p = self.course.passages[pid]
             coverage = self._coverage(pid, weights, soft[pid]) / total
-            typed = self._typed(pid, kind, question)
+            typed = self._typed(pid, kind, question, asked)
             score = (
                 w.dense_sentence * float(dense_s[j])
                 + w.dense_context * float(dense_c[j])
@@ -232,23 +252,20 @@ class Retriever:
             best = max(best, (1.0 if pid > other else 0.7) / (1 + distance) * 2)
         return min(best, 1.0)
 
-    def _typed(self, pid: int, kind: AnswerType, question: str) -> float:
+    def _typed(self, pid: int, kind: AnswerType, question: str, asked: frozenset[str]) -> float:
         if kind is AnswerType.NONE:
             return 0.0
-        if has_new_answer(self.course.passages[pid].text, kind, question):
+        if has_new_answer(self.course.passages[pid].text, kind, question, asked):
             return 1.0
-        for step in (-1, 1):
-            other = self.course.neighbour(pid, step)
-            if other and has_new_answer(other.text, kind, question):
+        for other in self._neighbours[pid]:
+            if other is not None and has_new_answer(other.text, kind, question, asked):
                 return 0.5
         return 0.0
 
     def _number_agreement(self, pid: int, asked: set[str]) -> float:
         if not asked:
             return 0.0
-        own = numbers_in(self.course.passages[pid].text)
-        before = self.course.neighbour(pid, -1)
-        near = own | (numbers_in(before.text) if before else set())
+        own, near = self._numbers[pid]
         if asked & near:
             return 1.0
         return -1.0 if own else 0.0
@@ -305,27 +322,25 @@ class Retriever:
             return out
         if not candidates:
             return out
-        union = np.unique(np.concatenate([self._word_ids[pid] for pid in candidates]))
-        if not len(union):
+        lists = [self._word_ids[pid] for pid in candidates]
+        words = np.concatenate(lists)
+        if not len(words):
             return out
+        union, positions = np.unique(words, return_inverse=True)
         term_matrix = np.stack([word_vectors[terms[i]] for i in rows])
         sims = np.asarray(vocab[union.astype(np.int64)]) @ term_matrix.T  # words x terms
         scaled = np.clip((sims - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR), 0.0, 1.0)
-        for pid in candidates:
-            ids = self._word_ids[pid]
-            if len(ids):
-                out[pid][rows] = scaled[np.searchsorted(union, ids)].max(axis=0)
+        # each candidate's best word per term: one reduction over the candidates' runs of words
+        sizes = np.array([len(ids) for ids in lists])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        present = sizes > 0
+        best = np.maximum.reduceat(scaled[positions], starts[present], axis=0)
+        for pid, row in zip(np.asarray(candidates)[present].tolist(), best, strict=True):
+            out[pid][rows] = row
         return out
 
     def _coverage(self, pid: int, weights: dict[str, float], soft: np.ndarray) -> float:
-        p = self.course.passages[pid]
-        own = self._terms[pid] | self._section_terms.get(p.section, set())
-        near: set[str] = set()
-        before = self.course.neighbour(pid, -1)
-        if before:
-            near = self._terms[before.passage_id]
-        # "It became the embodiment…" is about what the sentence before named.
-        credit = PRONOUN_CREDIT if leans_back(p.text) else CONTEXT_CREDIT
+        own, near, credit = self._own[pid], self._near[pid], self._credit[pid]
         got = 0.0
         for i, (term, weight) in enumerate(weights.items()):
             if term in own:
