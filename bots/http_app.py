@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Path, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -20,15 +21,18 @@ from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
 from tutor.settings import Settings
 
 from .access import StudentAccess, redact_access_log
+from .asgi import BodyLimitMiddleware
 from .deps import TutorDep
+from .ratelimit import RateLimiter, RateLimitMiddleware
 from .schemas import (
+    OPEN_ERRORS,
+    STUDENT_ERRORS,
     AnswerRequest,
     AskRequest,
     AskResponse,
     DocumentOut,
     DocumentSummary,
     GradeOut,
-    Problem,
     ProgressOut,
     QuizItemOut,
     QuizRequest,
@@ -37,11 +41,18 @@ from .schemas import (
 log = logging.getLogger(__name__)
 
 _STATUS = {InvalidInput: 400, NotFound: 404, Unavailable: 503}
-_ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": Problem},
-    404: {"model": Problem},
-    422: {"model": Problem},
-}
+# Ids in paths: longer than any real one is refused (422) before it reaches the core.
+DocId = Annotated[str, Path(max_length=200)]
+QuizId = Annotated[str, Path(max_length=64)]
+SessionId = Annotated[str, Path(max_length=128)]
+
+
+class ProblemResponse(JSONResponse):
+    """A `{"detail": ...}` body in ASCII: a detail quoting odd input (a lone surrogate, say)
+    still encodes, where UTF-8 would fail and turn a 4xx into a 500."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=True, separators=(",", ":")).encode("ascii")
 
 
 def _status_of(exc: TutorError) -> int:
@@ -66,6 +77,7 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
         settings.telegram_api_url,
         tutor=tutor,
         webhook=True,
+        settings=settings,
     )
     await bot.initialize()
     await bot.start()
@@ -112,6 +124,12 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
 
     app.state.settings = config
     app.state.frame_ancestors = list(config.frame_ancestors)
+    app.state.rate_limiter = RateLimiter(
+        config.rate_limit_per_minute, config.rate_limit_burst, max_keys=config.rate_limit_clients
+    )
+    # Added first, so innermost: CORS (added last) wraps their 413 and 429 for browsers to read.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     if config.cors_origins:
         # Keys travel in a header, never in cookies: no credentials, so never "*" with them.
         app.add_middleware(
@@ -125,58 +143,66 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
 
     @app.exception_handler(TutorError)
     async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=_status_of(exc))
+        return ProblemResponse({"detail": str(exc)}, status_code=_status_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{k: v for k, v in e.items() if k in ("loc", "msg", "type")} for e in exc.errors()]
-        return JSONResponse({"detail": jsonable_encoder(errors)}, status_code=422)
+        return ProblemResponse({"detail": jsonable_encoder(errors)}, status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
+        return ProblemResponse(
             {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
         )
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
-        return JSONResponse({"detail": "internal error"}, status_code=500)
+        return ProblemResponse({"detail": "internal error"}, status_code=500)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         """200 while the process is up."""
         return {"status": "ok"}
 
-    @app.post("/v1/ask", response_model=AskResponse, responses=_ERRORS, tags=["students"])
+    @app.post("/v1/ask", response_model=AskResponse, responses=STUDENT_ERRORS, tags=["students"])
     def ask(body: AskRequest, request: Request, t: TutorDep, _: StudentAccess) -> AskResponse:
         """Answer a question with citations; pass `session_id` back to continue."""
         channel = "widget" if request.headers.get("X-Tutor-Channel") == "widget" else "http"
         return AskResponse.of(t.ask(body.question, body.session_id, channel))
 
-    @app.get("/v1/documents", response_model=list[DocumentSummary], tags=["course"])
+    @app.get(
+        "/v1/documents",
+        response_model=list[DocumentSummary],
+        responses=OPEN_ERRORS,
+        tags=["course"],
+    )
     def documents(t: TutorDep) -> list[DocumentSummary]:
         """The course documents and their sections."""
         return [DocumentSummary.of(d) for d in t.documents()]
 
     @app.get(
-        "/v1/documents/{doc_id}", response_model=DocumentOut, responses=_ERRORS, tags=["course"]
+        "/v1/documents/{doc_id}", response_model=DocumentOut, responses=OPEN_ERRORS, tags=["course"]
     )
-    def document(doc_id: str, t: TutorDep) -> DocumentOut:
+    def document(doc_id: DocId, t: TutorDep) -> DocumentOut:
         """A document's text; citation offsets refer to it."""
         d = t.document(doc_id)
         return DocumentOut(doc_id=d.doc_id, title=d.title, text=d.text)
 
-    @app.post("/v1/quiz", response_model=QuizItemOut, responses=_ERRORS, tags=["quizzes"])
+    @app.post("/v1/quiz", response_model=QuizItemOut, responses=STUDENT_ERRORS, tags=["quizzes"])
     def quiz(body: QuizRequest, t: TutorDep, _: StudentAccess) -> QuizItemOut:
         """The next quiz item: on `topic` if given, else due reviews, then new sections."""
         item, sid = t.quiz(body.session_id, body.topic, body.kind)
         return QuizItemOut.of(item, sid)
 
     @app.post(
-        "/v1/quiz/{quiz_id}/answer", response_model=GradeOut, responses=_ERRORS, tags=["quizzes"]
+        "/v1/quiz/{quiz_id}/answer",
+        response_model=GradeOut,
+        responses=STUDENT_ERRORS,
+        tags=["quizzes"],
     )
-    def answer(quiz_id: str, body: AnswerRequest, t: TutorDep, _: StudentAccess) -> GradeOut:
+    def answer(quiz_id: QuizId, body: AnswerRequest, t: TutorDep, _: StudentAccess) -> GradeOut:
         """Grade an attempt (any number are allowed; each is recorded)."""
         grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id)
         return GradeOut.of(grade, sid)
@@ -184,10 +210,10 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
     @app.get(
         "/v1/sessions/{session_id}/progress",
         response_model=ProgressOut,
-        responses=_ERRORS,
+        responses=STUDENT_ERRORS,
         tags=["quizzes"],
     )
-    def session_progress(session_id: str, t: TutorDep, _: StudentAccess) -> ProgressOut:
+    def session_progress(session_id: SessionId, t: TutorDep, _: StudentAccess) -> ProgressOut:
         """Per-section attempts, first-attempt successes, mastery, and items due for review."""
         return ProgressOut.of(t.progress(session_id))
 

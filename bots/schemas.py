@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -182,3 +182,48 @@ class DocumentOut(BaseModel):
 
 class Problem(BaseModel):
     detail: str
+
+
+class Issue(BaseModel):
+    loc: list[str | int] = Field(description="where: body, query, path or header, then the field")
+    msg: str
+    type: str
+
+
+class ValidationProblem(BaseModel):
+    detail: list[Issue]
+
+
+_WHY = {
+    400: "the input breaks a rule of the tutor (length, characters, id format) or is not JSON",
+    401: "an API key is needed, or the one sent is invalid or revoked",
+    403: "the key's role may not do this",
+    404: "no such document, quiz item or record",
+    413: "the request body is larger than the server accepts",
+    422: "the body or a parameter does not match its schema",
+    429: "too many requests from this key or address; Retry-After says when to try again",
+    503: "the tutor is still starting",
+}
+RETRY_AFTER = {
+    "Retry-After": {"description": "whole seconds to wait", "schema": {"type": "integer"}}
+}
+
+
+def problems(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for error statuses, each with its JSON problem body."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        out[status] = {
+            "model": ValidationProblem if status == 422 else Problem,
+            "description": _WHY[status],
+        }
+        if status == 429:
+            out[status]["headers"] = RETRY_AFTER
+    return out
+
+
+# Any route may meet these: bad input, a body over the limit, a caller over its rate, start-up.
+COMMON_ERRORS = (400, 413, 422, 429, 503)
+STUDENT_ERRORS = problems(*COMMON_ERRORS, 401, 404)
+TEACHER_ERRORS = problems(*COMMON_ERRORS, 401, 403, 404)
+OPEN_ERRORS = problems(*COMMON_ERRORS, 404)

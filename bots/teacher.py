@@ -10,7 +10,7 @@ from html import escape
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,7 @@ from tutor.domain import AuditFilter, AuditRecord
 
 from .access import TeacherAccess, TeacherPageAccess
 from .deps import TutorDep
+from .schemas import TEACHER_ERRORS
 
 router = APIRouter()
 LOW_CONFIDENCE = 0.6
@@ -38,6 +39,10 @@ CSV_COLUMNS = (
     "first_quote",
     "citations",
 )
+
+
+# SQLite integers are 64-bit: a larger id would overflow in the driver, not be "not found".
+AuditId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class FlagRequest(BaseModel):
@@ -116,7 +121,18 @@ def audit_filter(
     )
 
 
-@router.get("/v1/audit", tags=["teachers"], response_model=None)
+def text_or_errors(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of a route that may answer in text: its 200 and its errors."""
+    text = {media_type: {"schema": {"type": "string"}}}
+    return {200: {"description": description, "content": text}, **TEACHER_ERRORS}
+
+
+@router.get(
+    "/v1/audit",
+    tags=["teachers"],
+    response_model=None,
+    responses=text_or_errors("text/csv", "the records as JSON, or as CSV with `format=csv`"),
+)
 def audit(
     t: TutorDep,
     _: TeacherAccess,
@@ -165,14 +181,19 @@ def audit(
     )
 
 
-@router.post("/v1/audit/{audit_id}/flag", tags=["teachers"])
-def flag(audit_id: int, body: FlagRequest, t: TutorDep, _: TeacherAccess) -> dict[str, Any]:
+@router.post("/v1/audit/{audit_id}/flag", tags=["teachers"], responses=TEACHER_ERRORS)
+def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) -> dict[str, Any]:
     """Mark an answer as wrong, with a note; it shows under the "flagged" filter."""
     t.flag(audit_id, body.note)
     return {"id": audit_id, "flagged": True, "note": body.note}
 
 
-@router.get("/v1/quiz/export", tags=["teachers"], response_model=None)
+@router.get(
+    "/v1/quiz/export",
+    tags=["teachers"],
+    response_model=None,
+    responses=text_or_errors("text/plain", "the question bank as text"),
+)
 def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gift") -> Response:
     """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken)."""
     from tutor.export import to_aiken, to_gift

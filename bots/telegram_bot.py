@@ -25,17 +25,21 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
     PollAnswerHandler,
+    TypeHandler,
     filters,
 )
 
 from tutor import Citation, InvalidInput, NotFound, QuizItem, Tutor, TutorError
+from tutor.settings import Settings
 
 from . import telegram_format as fmt
+from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,14 @@ PENDING = "telegram-pending"  # chat id -> quiz id of a short answer awaited
 PASSAGE = "telegram-passage"  # token -> "doc_id start end"
 POLL_LINK_WAITS = 30
 FRIENDLY_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+SLOW_DOWN = (
+    "⏳ You're sending messages faster than I can answer them well. "
+    "Please wait {seconds} s, then send your question again."
+)
+TOO_LONG = (
+    "That message is {length} characters long; I can take {what} of up to {limit} characters. "
+    "Could you say it more briefly, or split it into separate questions?"
+)
 COMMANDS = [
     BotCommand("start", "what this tutor covers"),
     BotCommand("quiz", "a quiz question (optionally on a topic: /quiz Cuba)"),
@@ -230,6 +242,24 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     await run(tutor.answer_quiz, quiz_id, given, sid)
 
 
+async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Before any handler: a user over the rate gets one polite note, then silence."""
+    limiter: RateLimiter | None = context.application.bot_data.get("rate_limiter")
+    user = update.effective_user
+    if limiter is None or user is None or update.poll_answer is not None:
+        return  # a poll answer is a tap on a quiz already sent: always record it
+    decision = limiter.hit(str(user.id))
+    if decision.allowed:
+        return
+    note = SLOW_DOWN.format(seconds=decision.retry_after)
+    if update.callback_query is not None:
+        await update.callback_query.answer(note)  # every press needs an answer, or it spins
+    elif decision.first_refusal and update.effective_chat is not None:
+        # one note per burst: answering every extra message would flood the chat in turn
+        await context.bot.send_message(update.effective_chat.id, note)
+    raise ApplicationHandlerStop
+
+
 async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Text: the answer to a pending short-answer quiz, or else a question."""
     chat, msg = update.effective_chat, update.effective_message
@@ -238,6 +268,16 @@ async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tutor = tutor_of(context)
     sid = await run(session_of, tutor, chat.id)
     pending = await run(tutor.recall, PENDING, str(chat.id))
+    what, limit = (
+        ("answers", tutor.limits.max_answer_chars)
+        if pending
+        else ("questions", tutor.limits.max_question_chars)
+    )
+    if len(msg.text) > limit:  # the quiz stays pending: a shorter answer is still graded
+        await send_html(
+            update, context, TOO_LONG.format(length=len(msg.text), what=what, limit=limit)
+        )
+        return
     if pending:
         await run(tutor.remember, PENDING, str(chat.id), "")
         grade, _ = await run(tutor.answer_quiz, pending, msg.text, sid)
@@ -310,8 +350,14 @@ def build_application(
     tutor: Tutor | None = None,
     webhook: bool = False,
     post_init: Any = None,
+    settings: Settings | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
-    """The PTB application with its handlers. Polling unless `webhook` (no updater then)."""
+    """The PTB application with its handlers. Polling unless `webhook` (no updater then).
+
+    `settings` gives the per-user rate limit; without them, the environment's are read (the
+    polling entry point builds no settings of its own for this).
+    """
+    config = settings or Settings()
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
         ApplicationBuilder()
         .token(token)
@@ -327,6 +373,12 @@ def build_application(
     app = builder.build()
     if tutor is not None:
         app.bot_data["tutor"] = tutor
+    app.bot_data["rate_limiter"] = RateLimiter(
+        config.telegram_rate_limit_per_minute,
+        config.telegram_rate_limit_burst,
+        max_keys=config.rate_limit_clients,
+    )
+    app.add_handler(TypeHandler(Update, throttle), group=-1)  # before every other handler
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))
     app.add_handler(CommandHandler("reset", reset))

@@ -53,6 +53,23 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(
         None, description="public URL of /telegram/webhook; registered with setWebhook on start"
     )
+    max_body_bytes: int = Field(
+        64 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest request body; over it 413"
+    )
+    rate_limit_per_minute: int = Field(
+        12_000,
+        ge=0,
+        description="HTTP requests to /v1/ a minute per API key, or per client address "
+        "without one (a school behind one address shares it); 0 = off",
+    )
+    rate_limit_burst: int = Field(600, ge=1, description="requests allowed at once above the rate")
+    rate_limit_clients: int = Field(
+        10_000, ge=1, description="callers tracked at most (idle ones are forgotten first)"
+    )
+    telegram_rate_limit_per_minute: int = Field(
+        60, ge=0, description="Telegram messages and button presses a minute per user; 0 = off"
+    )
+    telegram_rate_limit_burst: int = Field(30, ge=1)
 
     @field_validator("state_url")
     @classmethod

@@ -18,19 +18,16 @@ from typing import Any
 
 import pytest
 
-from bots.http_app import create_app
+from tests.bots.telegram_webhook import SECRET, webhook_bot
 from tests.bots.test_telegram_format import check
 from tests.conftest import ROOT, SEED_CORPUS
 from tests.fake_telegram import FakeBotAPI
-from tests.servers import serve
 from tutor.course import Course
 from tutor.service import Tutor
-from tutor.settings import Settings
 from tutor.stores.memory import MemoryStateStore
 
 pytestmark = pytest.mark.slow
 CHAT = 4242
-SECRET = "webhook-secret-123"
 
 
 class Student:
@@ -195,16 +192,8 @@ def test_polling_bot_process(data_dir: Path) -> None:
 
 @pytest.fixture
 def webhook_app(seed_course: Course, real_embedder) -> Iterator[tuple[FakeBotAPI, str]]:  # type: ignore[no-untyped-def]
-    with FakeBotAPI() as api:
-        settings = Settings(
-            telegram_webhook=True,
-            telegram_webhook_secret=SECRET,
-            telegram_bot_token=api.token,
-            telegram_api_url=api.root,
-        )
-        tutor = Tutor(seed_course, real_embedder, MemoryStateStore())
-        with serve(create_app(settings, tutor)) as url:
-            yield api, f"{url}/telegram/webhook"
+    with webhook_bot(Tutor(seed_course, real_embedder, MemoryStateStore())) as pair:
+        yield pair
 
 
 def test_webhook_route(webhook_app: tuple[FakeBotAPI, str]) -> None:
