@@ -9,8 +9,12 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import ValidationError
+
 from tutor.errors import TutorError
 from tutor.settings import Settings
+
+from . import logsafe
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
@@ -151,10 +155,17 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     from .http_app import create_app
+    from .wiring import build_tutor
 
     host = args.host or settings.host
     port = args.port or settings.port
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # built before the server starts, so a broken index is one clear line and exit code 2,
+    # not a traceback inside the server's start-up
+    tutor = build_tutor(settings, progress=True)
+    try:
+        uvicorn.run(create_app(settings, tutor), host=host, port=port, log_level="info")
+    finally:
+        tutor.store.close()
     return 0
 
 
@@ -208,11 +219,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     # httpx logs every request URL, and a Bot API URL holds the bot's token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    redact = logsafe.Redactor(())  # by shape only, until the settings name the secrets
     try:
         settings = Settings()
+        redact = logsafe.install(settings)
         return int(args.run(args, settings))
+    except ValidationError as exc:
+        for error in exc.errors(include_input=False, include_url=False):
+            where = ".".join(str(part) for part in error["loc"])
+            print(redact(f"tutor: setting {where}: {error['msg']}"), file=sys.stderr)
+        return 2
     except TutorError as exc:
-        print(f"tutor: {exc}", file=sys.stderr)
+        print(redact(f"tutor: {exc}"), file=sys.stderr)
         return 2
 
 
