@@ -9,9 +9,9 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run index serve test lint typecheck pytest eval clean browser bench
+.PHONY: compose-cli install run index serve test lint typecheck pytest eval clean browser bench
 
-install: $(STAMP) browser
+install: $(STAMP) browser compose-cli
 
 # Debian's Chromium for the widget's browser test (Playwright drives it; it never downloads one).
 browser:
@@ -19,11 +19,18 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
 	  echo "chromium could not be installed: the browser test will be skipped"
 
+# Debian's docker-compose (v1, Python) checks docker-compose.yml with no Docker engine running.
+compose-cli:
+	@command -v docker-compose >/dev/null 2>&1 || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose) || \
+	  echo "docker-compose could not be installed: the compose validation test will be skipped"
+
 # torch first, from the CPU wheel on this machine's disk: a plain install would pull CUDA.
-$(STAMP): pyproject.toml
+# Every version pinned by constraints.txt (regenerate it when pyproject.toml changes).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt torch==2.13.0
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 index: install
