@@ -7,6 +7,7 @@ import dataclasses
 import io
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
@@ -188,3 +189,32 @@ def test_cors_allows_configured_origins_only(tutor: Tutor) -> None:
         assert "access-control-allow-credentials" not in ok.headers
         bad = httpx.options(f"{url}/v1/ask", headers={**pre, "Origin": "https://evil.example"})
         assert "access-control-allow-origin" not in bad.headers
+
+
+def test_every_teacher_route_refuses_no_key_and_a_students_key(
+    client: httpx.Client, tutor: Tutor
+) -> None:
+    """Every route of the teacher router, found by walking it (a new one is covered too)."""
+    from fastapi.routing import APIRoute
+
+    from bots.teacher import router
+
+    student = tutor.create_key("lms", "student")
+    teacher = tutor.create_key("ms-smith", "teacher")
+    tutor.ask(ASK["question"])  # an audit record for the flag route
+    routes = [r for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) >= 4
+    calls = [(method, r.path.replace("{audit_id}", "1")) for r in routes for method in r.methods]
+    for method, path in calls:
+
+        def send(**kw: Any) -> int:
+            return client.request(method, path, json={"note": "x"}, **kw).status_code  # noqa: B023
+
+        assert send() == 401, (method, path)
+        assert send(headers={"X-API-Key": "tk_not-a-real-key"}) == 401, (method, path)
+        assert send(headers={"X-API-Key": student}) == 403, (method, path)
+        assert send(params={"key": student}) in (401, 403), (method, path)  # never let in
+        assert send(headers={"X-API-Key": teacher}) == 200, (method, path)
+    tutor.revoke_key("ms-smith")
+    assert client.get("/v1/audit", headers={"X-API-Key": teacher}).status_code == 401
+    assert client.get("/teacher", params={"key": teacher}).status_code == 401
