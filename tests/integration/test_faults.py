@@ -22,6 +22,7 @@ import pytest
 from index.lexicon import ensure_lexicon
 from index.store import build_index, current_build, load_course, stale_reason
 from tests.conftest import ROOT, SEED_CORPUS
+from tests.integration.test_cli import tutor as run_tutor
 from tests.servers import free_port
 from tutor.fakes import HashingEmbedder
 from tutor.stores.sqlite import SQLiteStateStore
@@ -32,7 +33,7 @@ BERLIN = {"question": "When was the Berlin Wall erected?"}
 START_TIMEOUT = 240.0  # a model load on two busy cores
 
 
-class Tutor:
+class TutorProcess:
     """A `tutor` subprocess whose output goes to a file (a pipe could fill and stall it)."""
 
     def __init__(self, args: list[str], env: dict[str, str], log: Path):
@@ -79,7 +80,7 @@ class Tutor:
         self._out.close()
 
 
-class Server(Tutor):
+class Server(TutorProcess):
     """`tutor serve` on a free port of 127.0.0.1."""
 
     def __init__(self, env: dict[str, str], log: Path):
@@ -155,7 +156,7 @@ def test_kill_9_mid_embedding_leaves_the_previous_index_serving(
     for i in range(40):  # thousands of sentences: the build runs for many seconds
         (corpus / f"copy-{i:02d}.txt").write_text(f"Copy {i}\n\n{seed}", encoding="utf-8")
 
-    indexing = Tutor(["index"], tutor_env(corpus, data), tmp_path / "index.log")
+    indexing = TutorProcess(["index"], tutor_env(corpus, data), tmp_path / "index.log")
 
     def mid_embedding() -> bool:
         seen = PROGRESS.findall(indexing.output())
@@ -278,16 +279,7 @@ def test_an_index_that_cannot_be_rebuilt_is_a_clear_error_naming_the_file(
     folder = current_build(data)
     assert folder is not None
     damage(folder / name)
-    port = str(free_port())
-    env = tutor_env(corpus, data, **extra)
-    run = subprocess.run(
-        [sys.executable, "-m", "bots.cli", "serve", "--port", port],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
+    run = run_tutor(["serve", "--port", str(free_port())], tutor_env(corpus, data, **extra))
     assert run.returncode == 2, run.stderr[-3000:]
     assert "Traceback" not in run.stderr
     message = run.stderr[run.stderr.rindex("tutor: index file ") :]
@@ -406,14 +398,71 @@ def test_cli_answers_with_the_state_store_on_a_missing_mount(
     (tmp_path / "mnt").write_text("a file where the mount's folder should be")
     state = tmp_path / "mnt" / "tutor" / "state.sqlite3"
     env = tutor_env(corpus, data, TUTOR_STATE_URL=f"sqlite:///{state}", TUTOR_AUTO_INDEX="false")
-    run = subprocess.run(
-        [sys.executable, "-m", "bots.cli", "ask", "When was the Berlin Wall erected?"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT,
-    )
+    run = run_tutor(["ask", "When was the Berlin Wall erected?"], env)
     assert run.returncode == 0, run.stderr[-3000:]
     assert "August 13" in run.stdout
     assert "answering without remembering" in run.stderr and str(state) in run.stderr
+
+
+# --- e. secrets never reach a real server's output or error bodies ----------------------------
+
+TOKEN = "7123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+WEBHOOK_SECRET = "wh-3c1f9a7e55d04b0fa1c2"
+
+
+def create_key(env: dict[str, str], name: str, role: str) -> str:
+    run = run_tutor(["keys", "create", "--name", name, "--role", role], env)
+    assert run.returncode == 0, run.stderr
+    return run.stdout.strip().splitlines()[-1]
+
+
+def test_a_server_holding_every_secret_never_prints_one(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from tests.fake_telegram import FakeBotAPI
+
+    corpus, data = site
+    with FakeBotAPI(token=TOKEN) as api:
+        env = tutor_env(
+            corpus,
+            data,
+            TUTOR_STATE_URL=f"sqlite:///{tmp_path / 'state.sqlite3'}",
+            TUTOR_AUTO_INDEX="false",
+            TELEGRAM_BOT_TOKEN=TOKEN,
+            TUTOR_TELEGRAM_API_URL=api.root,
+            TUTOR_TELEGRAM_WEBHOOK="true",
+            TUTOR_TELEGRAM_WEBHOOK_SECRET=WEBHOOK_SECRET,
+            TUTOR_TELEGRAM_WEBHOOK_URL="https://tutor.example/telegram/webhook",
+        )
+        student = create_key(env, "lms", "student")
+        teacher = create_key(env, "ms-smith", "teacher")
+        wrong = "tk_" + "A" * 43
+        server = Server(env, tmp_path / "serve.log")
+        bodies: list[str] = []
+        try:
+            with httpx.Client(base_url=server.url, timeout=60) as client:
+
+                def call(method: str, path: str, status: int, **kw: object) -> None:
+                    r = client.request(method, path, **kw)  # type: ignore[arg-type]
+                    assert r.status_code == status, (path, r.text)
+                    if path != "/teacher" or status != 200:  # its links carry the key it got
+                        bodies.append(r.text)
+
+                call("GET", "/teacher", 200, params={"key": teacher})
+                call("GET", "/teacher", 401, params={"key": wrong})
+                call("GET", "/v1/audit", 403, headers={"X-API-Key": student})
+                call("POST", "/v1/ask", 401, json=BERLIN, headers={"X-API-Key": wrong})
+                call("POST", "/v1/ask", 200, json=BERLIN, headers={"X-API-Key": student})
+                hook = f"{server.url}/telegram/webhook"
+                update = api.make_message_update(77, "When was the Berlin Wall erected?")
+                assert api.deliver(update, hook, secret_token="wrong") == 403
+                # Telegram refusing the reply with a message that quotes the bot's URL
+                api.fail_next("sendMessage", 400, description=f"Bad Request: bad /bot{TOKEN}/x")
+                assert api.deliver(update, hook, secret_token=WEBHOOK_SECRET) == 200
+                server.wait_for(lambda: "bot***/x" in server.output(), 60, "the refusal logged")
+        finally:
+            server.stop()
+    output = server.output()
+    for secret in (TOKEN, TOKEN.lower(), WEBHOOK_SECRET, student, teacher, wrong):
+        assert secret not in output, "a secret in the server's output"
+        assert all(secret not in body for body in bodies), "a secret in a response body"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_course, seed_files
+from tests.tutor.test_quizzes import Clock
 from tutor import Tutor, Unavailable
 from tutor.domain import AuditFilter
 from tutor.fakes import HashingEmbedder
@@ -39,14 +40,6 @@ class OutageStore(MemoryStateStore):
 
             return refuse
         return attr
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def names(tutor: Tutor) -> list[str]:
