@@ -66,7 +66,7 @@ def ensure_index(
 
     The model's lexicon (course-independent word vectors) is built too when it is missing.
     """
-    lexicon = ensure_lexicon(settings.data_dir, embedder)
+    lexicon = ensure_lexicon(settings.lexicon_path(), embedder)
     reason = (
         "rebuild requested"
         if force
@@ -111,7 +111,7 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
             log.warning("the index could not be rebuilt; serving the last build: %s", exc)
     course = open_course(settings, embedder, progress=progress)
     serving: Embedder = BatchingEmbedder(embedder)
-    lexicon = load_lexicon(settings.data_dir, embedder)
+    lexicon = load_lexicon(settings.lexicon_path(), embedder)
     if lexicon is not None:
         serving = LexiconEmbedder(serving, lexicon)
     tutor = Tutor(

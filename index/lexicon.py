@@ -1,7 +1,7 @@
 """The lexicon: vectors of common single words, built once per model and kept beside the
 index, so a question's words the course never uses need no model call when it is asked.
 
-    <data_dir>/lexicon/<model name>/
+    <root>/<model name>/           root: TUTOR_LEXICON_DIR, default <data_dir>/lexicon
         words.json      the words, in row order
         vectors.npy     one L2-normalised float32 row per word, as the model embeds it alone
         meta.json       model name, dimension, word count, format version
@@ -37,18 +37,18 @@ def lexicon_words(tokens: Sequence[str]) -> list[str]:
     return sorted({t for t in tokens if _WORD.fullmatch(t) and content_words(t) == [t]})
 
 
-def lexicon_dir(data_dir: Path, model_name: str) -> Path:
+def lexicon_dir(root: Path, model_name: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", model_name) or "model"
-    return data_dir / "lexicon" / safe
+    return root / safe
 
 
 def _meta(embedder: Embedder, count: int) -> dict[str, object]:
     return {"model": embedder.name, "dim": embedder.dim, "words": count, "format": FORMAT_VERSION}
 
 
-def load_lexicon(data_dir: Path, embedder: Embedder) -> Lexicon | None:
+def load_lexicon(root: Path, embedder: Embedder) -> Lexicon | None:
     """The model's lexicon, or None when there is none or it is unusable (then it says why)."""
-    folder = lexicon_dir(data_dir, embedder.name)
+    folder = lexicon_dir(root, embedder.name)
     if not folder.exists():
         return None
     try:
@@ -65,14 +65,14 @@ def load_lexicon(data_dir: Path, embedder: Embedder) -> Lexicon | None:
 
 
 def build_lexicon(
-    data_dir: Path,
+    root: Path,
     embedder: Embedder,
     words: Sequence[str],
     progress: Callable[[int, int], None] | None = None,
     batch: int = 2048,
 ) -> Lexicon:
     """Embed `words` one by one (in batches) and publish them as the model's lexicon."""
-    folder = lexicon_dir(data_dir, embedder.name)
+    folder = lexicon_dir(root, embedder.name)
     folder.parent.mkdir(parents=True, exist_ok=True)
     chunks = []
     for start in range(0, len(words), batch):
@@ -91,21 +91,26 @@ def build_lexicon(
         (tmp / "words.json").write_text(json.dumps(list(words)), encoding="utf-8")
         (tmp / "meta.json").write_text(json.dumps(_meta(embedder, len(words))), encoding="utf-8")
         if folder.exists():
-            shutil.rmtree(folder)
-        tmp.rename(folder)
+            shutil.rmtree(folder, ignore_errors=True)
+        try:
+            tmp.rename(folder)
+        except OSError:
+            # another process published the same model's lexicon a moment ago: keep theirs
+            if load_lexicon(root, embedder) is None:
+                raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return Lexicon(words, vectors)
 
 
 def ensure_lexicon(
-    data_dir: Path,
+    root: Path,
     embedder: Embedder,
     progress: Callable[[int, int], None] | None = None,
 ) -> Lexicon | None:
     """The model's lexicon, built first when missing or unusable; None for a model whose
     tokenizer lists no words (then every unfamiliar word goes to the model)."""
-    found = load_lexicon(data_dir, embedder)
+    found = load_lexicon(root, embedder)
     if found is not None:
         return found
     listing = getattr(embedder, "token_vocabulary", None)
@@ -113,4 +118,4 @@ def ensure_lexicon(
     if not words:
         return None
     log.info("building the lexicon: %d words", len(words))
-    return build_lexicon(data_dir, embedder, words, progress)
+    return build_lexicon(root, embedder, words, progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,6 +27,11 @@ HELDOUT_SET = ROOT / "tests" / "eval" / "heldout.jsonl"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+# The model's word lexicon takes seconds to build: servers started by tests share one, built
+# by the first that needs it (it is keyed and checked by model, so a stale one is rebuilt).
+os.environ.setdefault(
+    "TUTOR_LEXICON_DIR", os.path.join(tempfile.gettempdir(), "tutor-test-lexicon")
+)
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22's durations as timedeltas, no warnings
 
 

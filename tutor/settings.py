@@ -19,6 +19,11 @@ class Settings(BaseSettings):
     model_path: Path | None = Field(
         None, description="a sentence-transformers model folder; default: the bundled MiniLM"
     )
+    lexicon_dir: Path | None = Field(
+        None,
+        description="where the model's word vectors are kept (built once per model); "
+        "default <data_dir>/lexicon",
+    )
     state_url: str | None = Field(
         None,
         description="state store: sqlite:///path (default <data_dir>/state.sqlite3), memory:, "
@@ -87,6 +92,9 @@ class Settings(BaseSettings):
             "state_url must start with sqlite:, memory:, redis:// or rediss://; "
             f"got one starting with {scheme!r}"
         )
+
+    def lexicon_path(self) -> Path:
+        return self.lexicon_dir or self.data_dir / "lexicon"
 
     def sqlite_path(self) -> Path:
         if self.state_url and self.state_url.startswith("sqlite:"):

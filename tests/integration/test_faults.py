@@ -117,7 +117,7 @@ def template(
     root = tmp_path_factory.mktemp("faults-template")
     shutil.copytree(SEED_CORPUS, root / "corpus")
     shutil.copytree(seed_data_dir, root / "data")
-    ensure_lexicon(root / "data", real_embedder)
+    ensure_lexicon(root / "data" / "lexicon", real_embedder)
     return root / "corpus", root / "data"
 
 
