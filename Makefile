@@ -9,7 +9,7 @@ PORT ?= 8000
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: compose-cli install run index serve test lint typecheck pytest eval clean browser bench
+.PHONY: compose-cli install run index serve test lint typecheck pytest eval clean browser bench loadtest
 
 install: $(STAMP) browser compose-cli
 
@@ -61,6 +61,11 @@ eval:
 # Performance figures on this machine: writes bench/results.json and bench/results.md.
 bench: install
 	$(BIN)/python -m bench.run
+
+# 20,000 /v1/ask at 64 clients against `tutor serve` on loopback, watching its RSS: writes
+# bench/loadtest.json; fails on any non-200 or on RSS growing 10% or more during the run.
+loadtest: install
+	$(BIN)/python -m bench.loadtest
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,8 +1,8 @@
 """Rate limiting: a token bucket per caller, and the ASGI middleware that applies it to /v1/.
 
 Who a caller is: the SHA-256 of the `X-API-Key` header when one is sent (an LMS's key covers
-all its students, wherever they are), else the client address uvicorn reports (with
-`--proxy-headers`, the default for a proxy on 127.0.0.1, that is X-Forwarded-For). A caller
+all its students, wherever they are), else the client address uvicorn reports (behind a reverse
+proxy on 127.0.0.1 that is its X-Forwarded-For, which uvicorn trusts by default). A caller
 sending made-up keys gets 401s, which cost little, so keying buckets by whatever key is sent
 gives away nothing an address limit would protect. The Telegram adapter uses the same
 `RateLimiter`, keyed by the Telegram user id.
