@@ -32,11 +32,10 @@ from tutor.errors import Unavailable
 from tutor.ports import Embedder
 from tutor.text import content_words
 
-from .contexts import compose_context_vectors
 from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 2  # 2: context vectors composed, not embedded
+FORMAT_VERSION = 3  # 3: context vectors embedded again (2 composed them)
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
@@ -97,6 +96,10 @@ def stale_reason(data_dir: Path, corpus_dir: Path, model_name: str) -> str | Non
     return None
 
 
+def _context_text(section: str, previous: str | None, sentence: str) -> str:
+    return f"{section}. {previous} {sentence}" if previous else f"{section}. {sentence}"
+
+
 def parse_corpus(corpus_dir: Path) -> tuple[list[Document], list[Passage]]:
     """Every course file's clean document and sentences, numbered across the course."""
     files = read_corpus(corpus_dir)
@@ -139,6 +142,18 @@ def parse_texts(files: list[tuple[Path, str]]) -> tuple[list[Document], list[Pas
     return documents, passages
 
 
+def context_texts(passages: list[Passage]) -> list[str]:
+    """What the context vectors embed: section title, the sentence before, the sentence."""
+    return [
+        _context_text(
+            p.section,
+            passages[i - 1].text if i > 0 and passages[i - 1].paragraph == p.paragraph else None,
+            p.text,
+        )
+        for i, p in enumerate(passages)
+    ]
+
+
 def vocabulary_of(documents: list[Document], passages: list[Passage]) -> list[str]:
     """The course's content words, each embedded once for soft word matching."""
     return sorted(
@@ -158,13 +173,9 @@ def build_index(
     """Parse, embed and write a new index; return its folder once it is live."""
     documents, passages = parse_corpus(corpus_dir)
     vocabulary = vocabulary_of(documents, passages)
-    titles = sorted({p.section for p in passages})
-    total = len(passages) + len(titles) + len(vocabulary)
+    total = 2 * len(passages) + len(vocabulary)
     sentence_vectors = _embed_all(embedder, [p.text for p in passages], progress, 0, total)
-    title_vectors = dict(
-        zip(titles, _embed_all(embedder, titles, progress, len(passages), total), strict=True)
-    )
-    context_vectors = compose_context_vectors(passages, sentence_vectors, title_vectors)
+    context_vectors = _embed_all(embedder, context_texts(passages), progress, len(passages), total)
     # words the model's lexicon holds are copied from it, not embedded again
     words = LexiconEmbedder(embedder, lexicon) if lexicon is not None else embedder
     vocabulary_vectors = _embed_all(words, vocabulary, progress, total - len(vocabulary), total)

@@ -12,8 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.contexts import compose_context_vectors
-from index.store import parse_texts, vocabulary_of
+from index.store import context_texts, parse_texts, vocabulary_of
 from tutor.course import Course
 from tutor.fakes import ExactVectorIndex, HashingEmbedder
 from tutor.service import Tutor
@@ -41,10 +40,7 @@ def make_course(files: dict[str, str], embedder: HashingEmbedder | None = None) 
     documents, passages = parse_texts([(Path(name), raw) for name, raw in files.items()])
     vocabulary = vocabulary_of(documents, passages)
     sentence = embedder.embed([p.text for p in passages])
-    titles = sorted({p.section for p in passages})
-    context = compose_context_vectors(
-        passages, sentence, dict(zip(titles, embedder.embed(titles), strict=True))
-    )
+    context = embedder.embed(context_texts(passages))
     vocab_vectors = embedder.embed(vocabulary) if vocabulary else np.zeros((0, embedder.dim))
     return Course(
         version="test",

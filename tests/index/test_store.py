@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.contexts import compose_context_vectors
 from index.store import (
     FORMAT_VERSION,
     build_index,
+    context_texts,
     corpus_hash,
     current_build,
     load_course,
@@ -153,10 +153,7 @@ def test_load_course_reads_back_identical_documents_passages_and_vectors(
     assert course.vocabulary == tuple(vocabulary_of(documents, passages))
 
     expected_sentence = embedder.embed([p.text for p in passages])
-    titles = sorted({p.section for p in passages})
-    expected_context = compose_context_vectors(
-        passages, expected_sentence, dict(zip(titles, embedder.embed(titles), strict=True))
-    )
+    expected_context = embedder.embed(context_texts(passages))
     np.testing.assert_allclose(np.asarray(course.sentence_vectors), expected_sentence, atol=1e-6)
     np.testing.assert_allclose(np.asarray(course.context_vectors), expected_context, atol=1e-6)
     assert course.vocabulary_vectors is not None
@@ -192,8 +189,7 @@ def test_progress_reports_every_embedded_text(
     calls: list[tuple[int, int]] = []
     build_index(corpus, data, embedder, progress=lambda done, total: calls.append((done, total)))
     documents, passages = parse_corpus(corpus)
-    titles = {p.section for p in passages}
-    total = len(passages) + len(titles) + len(vocabulary_of(documents, passages))
+    total = 2 * len(passages) + len(vocabulary_of(documents, passages))
     assert calls[-1] == (total, total)
     assert all(t == total for _, t in calls)
     done = [d for d, _ in calls]
@@ -597,24 +593,16 @@ def test_deduplicated_ids_do_not_collide_with_existing_ids() -> None:
     assert len(set(ids)) == 3, ids
 
 
-def test_context_vectors_lean_toward_the_title_and_the_previous_sentence_of_the_paragraph() -> None:
+def test_context_texts_carry_the_section_and_the_previous_sentence_of_the_paragraph() -> None:
     _, passages = parse_texts([(Path("thaw.txt"), THAW)])
-    embedder = HashingEmbedder()
-    sentences = embedder.embed([p.text for p in passages])
-    titles = {t: embedder.embed([t])[0] for t in ("The Thaw", "Foreign policy")}
-    contexts = compose_context_vectors(passages, sentences, titles)
-
-    def unit(v: np.ndarray) -> np.ndarray:
-        return v / np.linalg.norm(v)
-
-    thaw, policy = titles["The Thaw"], titles["Foreign policy"]
-    np.testing.assert_allclose(contexts[0], unit(sentences[0] + 0.5 * thaw), atol=1e-6)
-    np.testing.assert_allclose(
-        contexts[1], unit(sentences[1] + 0.7 * sentences[0] + 0.5 * thaw), atol=1e-6
+    contexts = context_texts(passages)
+    assert contexts[0] == "The Thaw. Khrushchev denounced Stalin at the congress in 1956."
+    assert contexts[1] == (
+        "The Thaw. Khrushchev denounced Stalin at the congress in 1956. "
+        "Prisoners were released from the camps."
     )
     # a new paragraph does not borrow the last sentence of the previous one
-    np.testing.assert_allclose(contexts[2], unit(sentences[2] + 0.5 * policy), atol=1e-6)
-    np.testing.assert_allclose(np.linalg.norm(contexts, axis=1), 1.0, atol=1e-6)
+    assert contexts[2] == "Foreign policy. Khrushchev visited America in 1959."
 
 
 def test_vocabulary_holds_content_words_of_passages_and_section_titles() -> None:
