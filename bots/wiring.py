@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
@@ -110,7 +111,14 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
         except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
             log.warning("the index could not be rebuilt; serving the last build: %s", exc)
     course = open_course(settings, embedder, progress=progress)
-    serving: Embedder = BatchingEmbedder(embedder)
+    cores = os.cpu_count() or 1
+    workers = settings.embed_workers
+    if workers > 1:
+        # Calls side by side, each on its share of the cores: more answers a second under
+        # load (156 against 135 at 32 clients here), a slower lone answer (7.6 against 6.1 ms
+        # for the model alone).
+        embedder.set_threads(max(1, cores // workers))
+    serving: Embedder = BatchingEmbedder(embedder, workers=workers)
     lexicon = load_lexicon(settings.lexicon_path(), embedder)
     if lexicon is not None:
         serving = LexiconEmbedder(serving, lexicon)

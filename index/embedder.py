@@ -53,6 +53,12 @@ class SentenceTransformerEmbedder:
         dim = get_dim()
         self._dim = int(dim) if dim else int(self.embed(["x"]).shape[1])
 
+    def set_threads(self, threads: int) -> None:
+        """Threads of one model call, process-wide (threads started later follow it too)."""
+        import torch
+
+        torch.set_num_threads(max(1, threads))
+
     @property
     def name(self) -> str:
         return self._name

@@ -30,7 +30,19 @@ class Settings(BaseSettings):
         "or redis://host:6379/0 (rediss:// for TLS; ?prefix=name: for the keys, default tutor:)",
     )
     auto_index: bool = Field(True, description="build the index on start when missing or stale")
-    torch_threads: int | None = Field(None, ge=1, le=256)
+    torch_threads: int | None = Field(
+        None,
+        ge=1,
+        le=256,
+        description="threads of the model when building an index; default: cores",
+    )
+    embed_workers: int = Field(
+        1,
+        ge=1,
+        le=64,
+        description="model calls run side by side when serving, each on cores / workers "
+        "threads; default 1 (one call at a time on every core: the fastest lone answer)",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_question_chars: int = Field(1000, ge=10, le=100_000)

@@ -75,6 +75,35 @@ def test_batching_passes_errors_to_the_callers() -> None:
     assert batching.embed([]).shape == (0, 256)
 
 
+def test_two_workers_run_two_model_calls_side_by_side() -> None:
+    class Rendezvous(HashingEmbedder):
+        """Each call waits until a second call is inside the model too."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.meet = threading.Barrier(2, timeout=5)
+
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            self.meet.wait()  # one worker alone would wait here until the timeout
+            return super().embed(texts)
+
+    batching = BatchingEmbedder(Rendezvous(), max_batch=1, workers=2)
+    results: dict[int, np.ndarray] = {}
+
+    def call(n: int) -> None:
+        results[n] = batching.embed([f"question {n}"])
+
+    threads = [threading.Thread(target=call, args=(n,)) for n in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=10)
+    assert sorted(results) == [0, 1]
+    assert batching.batches == 2 and batching.requests == 2
+    with pytest.raises(ValueError, match="workers"):
+        BatchingEmbedder(HashingEmbedder(), workers=0)
+
+
 def test_lexicon_answers_its_words_and_passes_only_the_rest_to_the_model() -> None:
     inner = Counting()
     words = ["treaty", "wall"]
