@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,9 +81,23 @@ def _cpu(pid: int) -> float:
         return float("nan")
 
 
-def sequential(url: str, stream: QuestionStream, n: int, server_pid: int) -> dict[str, Any]:
-    """n questions, one after another, over one keep-alive connection."""
+def sequential(
+    url: str,
+    stream: QuestionStream,
+    n: int,
+    server_pid: int,
+    floor: Callable[[str], object] | None = None,
+) -> dict[str, Any]:
+    """n questions, one after another, over one keep-alive connection.
+
+    With `floor` (the bare model embedding one question in this process), each request is
+    preceded by the floor of its own question: the two alternate, so the host's drift (10-30 %
+    over minutes here) moves both alike and their ratio holds. The floor's own time and CPU
+    are left out of the request figures.
+    """
     tally = Tally()
+    floors: list[float] = []
+    floor_wall = floor_cpu = 0.0
     repeats_before = stream.repeats
     with httpx.Client(base_url=url, timeout=TIMEOUT) as client:
         for _ in range(3):  # open the connection; not counted
@@ -90,6 +105,13 @@ def sequential(url: str, stream: QuestionStream, n: int, server_pid: int) -> dic
         cpu0, own0, t0 = _cpu(server_pid), time.process_time(), time.perf_counter()
         for _ in range(n):
             q = stream.take()
+            if floor is not None:
+                c, f0 = time.process_time(), time.perf_counter()
+                floor(q)
+                spent = time.perf_counter() - f0
+                floors.append(spent)
+                floor_wall += spent
+                floor_cpu += time.process_time() - c
             start = time.perf_counter()
             try:
                 r = client.post("/v1/ask", json={"question": q})
@@ -97,11 +119,13 @@ def sequential(url: str, stream: QuestionStream, n: int, server_pid: int) -> dic
                 tally.record(time.perf_counter() - start, None, type(exc).__name__)
                 continue
             tally.record(time.perf_counter() - start, r)
-        wall = time.perf_counter() - t0
-        cpu1, own1 = _cpu(server_pid), time.process_time()
+        wall = time.perf_counter() - t0 - floor_wall
+        cpu1, own1 = _cpu(server_pid), time.process_time() - floor_cpu
     out = tally.figures()
     out |= _rates(out["answers"], wall, cpu1 - cpu0, own1 - own0)
     out["questions_asked_before"] = stream.repeats - repeats_before
+    if floors:
+        out["paired_floor"] = summary_ms([1000 * f for f in floors])
     return out
 
 

@@ -14,8 +14,10 @@ from typing import Any
 import numpy as np
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
+from index.lexicon import ensure_lexicon, lexicon_words
 from index.store import build_index, parse_corpus, vocabulary_of
 from index.vectors import FaissVectorIndex
+from tutor.embedding import Lexicon
 
 from .stats import summary_ms
 from .synth import CourseWriter, write_course
@@ -98,8 +100,38 @@ def batch_throughput(embedder: SentenceTransformerEmbedder, n_texts: int) -> dic
     }
 
 
+def question_batches(
+    embedder: SentenceTransformerEmbedder, questions: list[str], sizes: tuple[int, ...]
+) -> dict[str, Any]:
+    """The model's own ceiling for answers per second: distinct questions embedded `size` at
+    a time, as perfect micro-batching would hand them over. No answer can come faster than
+    its question's share of one such call."""
+    out: dict[str, Any] = {}
+    for size in sizes:
+        times = []
+        for start in range(0, max(len(questions) - size, 1), size):
+            batch = questions[start : start + size]
+            if len(batch) < size:
+                break
+            t0 = time.perf_counter()
+            embedder.embed(batch)
+            times.append(time.perf_counter() - t0)
+        if not times:
+            continue
+        per_batch = float(np.median(times))
+        out[str(size)] = {
+            "batches": len(times),
+            "p50_ms_per_batch": round(per_batch * 1000, 2),
+            "ms_per_question": round(per_batch * 1000 / size, 3),
+            "questions_per_s": round(size / per_batch, 1),
+        }
+    best = max(out.values(), key=lambda b: b["questions_per_s"], default=None)
+    return {"by_batch_size": out, "best_questions_per_s": best and best["questions_per_s"]}
+
+
 class _Phases:
-    """Progress callback: timestamps the ends of the three embedding passes, prints progress."""
+    """Progress callback: timestamps the ends of the three embedding passes (sentences, their
+    contexts, course words not in the lexicon), prints progress."""
 
     def __init__(self, label: str, passages: int, t0: float):
         self.label = label
@@ -126,12 +158,30 @@ class _Phases:
             )
 
 
+def build_lexicon_once(embedder: SentenceTransformerEmbedder) -> tuple[Lexicon, dict[str, Any]]:
+    """The model's lexicon, as `tutor index` builds it once per model (not per course)."""
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-lexicon-"))
+    try:
+        t0 = time.perf_counter()
+        lexicon = ensure_lexicon(data_dir, embedder)
+        wall = time.perf_counter() - t0
+        if lexicon is None:
+            raise RuntimeError("the model's tokenizer lists no words: no lexicon")
+        words = [w for w in lexicon_words(embedder.token_vocabulary()) if w in lexicon]
+        # in memory, so the temporary folder can go
+        kept = Lexicon(words, np.stack([lexicon.get(w) for w in words]))  # type: ignore[misc]
+        return kept, {"words": len(kept), "wall_s": round(wall, 2)}
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
 def measure_build(
     label: str,
     corpus_dir: Path,
     embedder: SentenceTransformerEmbedder,
     queries: np.ndarray,
     keep_vectors: bool = False,
+    lexicon: Lexicon | None = None,
 ) -> tuple[dict[str, Any], np.ndarray | None]:
     """build_index over corpus_dir, timed whole and by phase, then search figures on it."""
     t = time.perf_counter()
@@ -143,11 +193,12 @@ def measure_build(
     try:
         t0 = time.perf_counter()
         phases = _Phases(label, n, t0)
-        folder = build_index(corpus_dir, data_dir, embedder, progress=phases)
+        folder = build_index(corpus_dir, data_dir, embedder, progress=phases, lexicon=lexicon)
         wall = time.perf_counter() - t0
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         n = int(manifest["passages"])
-        texts = 2 * n + len(vocabulary)
+        new_words = [w for w in vocabulary if lexicon is None or w not in lexicon]
+        texts = 2 * n + len(new_words)
         m = phases.marks
         breakdown = {
             "parse_and_vocabulary_s (timed separately)": round(parse_s, 3),
@@ -165,6 +216,7 @@ def measure_build(
             "chunks": n,
             "documents": int(manifest["documents"]),
             "vocabulary": len(vocabulary),
+            "vocabulary_from_lexicon": len(vocabulary) - len(new_words),
             "texts_embedded": texts,
             "wall_s": round(wall, 3),
             "chunks_per_s": round(n / wall, 2),
@@ -231,6 +283,7 @@ def synthetic_build(
     embedder: SentenceTransformerEmbedder,
     keep_vectors: bool,
     queries_n: int,
+    lexicon: Lexicon | None = None,
 ) -> tuple[dict[str, Any], np.ndarray | None, np.ndarray]:
     """Write a synthetic course of n sentences, build it, measure; also return the queries."""
     corpus = Path(tempfile.mkdtemp(prefix=f"bench-corpus-{label}-"))
@@ -239,7 +292,7 @@ def synthetic_build(
         write_course(corpus, n, seed=n)
         log(f"{label}: wrote {n} sentences in {time.perf_counter() - t0:.1f} s; building")
         queries = question_vectors(embedder, n, queries_n)
-        figures, vectors = measure_build(label, corpus, embedder, queries, keep_vectors)
+        figures, vectors = measure_build(label, corpus, embedder, queries, keep_vectors, lexicon)
         return figures, vectors, queries
     finally:
         shutil.rmtree(corpus, ignore_errors=True)

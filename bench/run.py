@@ -130,7 +130,13 @@ def machine() -> dict[str, Any]:
     }
 
 
-def server_part(plan: Plan, work: Path, data: Path, stream: QuestionStream) -> dict[str, Any]:
+def server_part(
+    plan: Plan,
+    work: Path,
+    data: Path,
+    stream: QuestionStream,
+    embedder: SentenceTransformerEmbedder,
+) -> dict[str, Any]:
     log("building the seed index with `tutor index` (also warms the page cache)")
     out: dict[str, Any] = {"index_cli": build_index_cli(data)}
     bare: list[dict[str, float]] = []
@@ -162,7 +168,9 @@ def server_part(plan: Plan, work: Path, data: Path, stream: QuestionStream) -> d
         out["rss_start_kb"] = proc_status(server.pid)
 
         log(f"sequential: {plan.sequential} questions over one keep-alive connection")
-        out["sequential"] = load.sequential(server.url, stream, plan.sequential, server.pid)
+        out["sequential"] = load.sequential(
+            server.url, stream, plan.sequential, server.pid, floor=lambda q: embedder.embed([q])
+        )
         log(
             f"sequential p50 {out['sequential']['p50_ms']:.1f} ms, "
             f"p95 {out['sequential']['p95_ms']:.1f} ms"
@@ -213,11 +221,20 @@ def model_part(
     log(f"Tutor.ask in-process (no HTTP) p50 {out['in_process_ask']['p50_ms']:.2f} ms")
     out["batch"] = model.batch_throughput(embedder, plan.batch_texts)
     log(f"bare batch throughput {out['batch']['texts_per_s']:.1f} texts/s")
+    out["question_batches"] = model.question_batches(embedder, asked, (8, 16, 32, 64))
+    log(
+        "the model's ceiling with perfect batching: "
+        f"{out['question_batches']['best_questions_per_s']} questions/s"
+    )
+    lexicon, out["lexicon"] = model.build_lexicon_once(embedder)
+    log(f"lexicon: {out['lexicon']['words']} words in {out['lexicon']['wall_s']} s, once per model")
 
     builds: dict[str, Any] = {}
     seed_queries = embedder.embed(asked[: plan.search_queries])
     log("building the seed course in-process")
-    builds["seed"], _ = model.measure_build("seed", ROOT / "corpus", embedder, seed_queries)
+    builds["seed"], _ = model.measure_build(
+        "seed", ROOT / "corpus", embedder, seed_queries, lexicon=lexicon
+    )
     largest: tuple[int, dict[str, Any], Any, Any] | None = None  # size, figures, vectors, queries
     for size in plan.sizes:
         label = f"{size // 1000}k" if size >= 1000 else str(size)
@@ -236,7 +253,12 @@ def model_part(
                 continue
         log(f"{label}: synthetic course of {size} sentences")
         figures, vectors, queries = model.synthetic_build(
-            label, size, embedder, keep_vectors=True, queries_n=plan.search_queries
+            label,
+            size,
+            embedder,
+            keep_vectors=True,
+            queries_n=plan.search_queries,
+            lexicon=lexicon,
         )
         builds[label] = figures
         log(
@@ -288,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         log(f"floor before the server part: p50 {median(before):.2f} ms")
         data = work / "data"
         data.mkdir()
-        results["server"] = server_part(plan, work, data, stream)
+        results["server"] = server_part(plan, work, data, stream, embedder)
         results["floor"] = floor_part(plan, embedder, asked, before)
         results |= model_part(plan, data, asked, embedder)
     finally:
