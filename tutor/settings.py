@@ -12,7 +12,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="TUTOR_", extra="ignore")
+    # A rejected value is not echoed: a state URL may hold a password.
+    model_config = SettingsConfigDict(
+        env_prefix="TUTOR_", extra="ignore", hide_input_in_errors=True
+    )
 
     data_dir: Path = Field(Path("data"), description="index files and the state database")
     corpus_dir: Path = Field(Path("corpus"), description="the course's .txt and .md files")
@@ -26,6 +29,7 @@ class Settings(BaseSettings):
     )
     state_url: str | None = Field(
         None,
+        repr=False,  # a Redis URL may carry a password
         description="state store: sqlite:///path (default <data_dir>/state.sqlite3), memory:, "
         "or redis://host:6379/0 (rediss:// for TLS; ?prefix=name: for the keys, default tutor:)",
     )
