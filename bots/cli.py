@@ -98,6 +98,7 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
         settings.telegram_bot_token.get_secret_value(),
         settings.telegram_api_url,
         post_init=post_init,
+        settings=settings,
     )
     app.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
@@ -154,6 +155,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from .allocator import start_trimming
     from .http_app import create_app
     from .wiring import build_tutor
 
@@ -162,9 +164,12 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     # built before the server starts, so a broken index is one clear line and exit code 2,
     # not a traceback inside the server's start-up
     tutor = build_tutor(settings, progress=True)
+    trimming = start_trimming()
     try:
         uvicorn.run(create_app(settings, tutor), host=host, port=port, log_level="info")
     finally:
+        if trimming is not None:
+            trimming.set()
         tutor.store.close()
     return 0
 

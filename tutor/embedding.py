@@ -61,7 +61,12 @@ class CachingEmbedder(_Wrapper):
             self.misses += len(missing)
         if missing:
             unique = list(dict.fromkeys(texts[i] for i in missing))
-            by_text = dict(zip(unique, self.inner.embed(unique), strict=True))
+            # Copies: a row of a batched result is a view that would keep the whole batch
+            # (up to 64 rows) alive for as long as the row stays cached.
+            by_text = {
+                t: np.array(v, dtype=np.float32)
+                for t, v in zip(unique, self.inner.embed(unique), strict=True)
+            }
             with self._lock:
                 for text, vector in by_text.items():
                     self._cache[text] = vector

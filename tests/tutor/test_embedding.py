@@ -123,3 +123,14 @@ def test_lexicon_answers_its_words_and_passes_only_the_rest_to_the_model() -> No
 def test_lexicon_needs_one_vector_per_word() -> None:
     with pytest.raises(ValueError, match="2 words but 1 vectors"):
         Lexicon(["a", "b"], np.zeros((1, 8), dtype=np.float32))
+
+
+def test_cached_rows_do_not_keep_their_batch_alive() -> None:
+    class Batch(HashingEmbedder):
+        def embed(self, texts: Sequence[str]) -> np.ndarray:
+            return super().embed(list(texts) + ["padding"] * 63)[: len(texts)]  # views of 64 rows
+
+    cached = CachingEmbedder(Batch(), capacity=16)
+    cached.embed(["one question"])
+    (row,) = cached._cache.values()
+    assert row.base is None and row.nbytes == row.shape[0] * 4  # owns just its own row
