@@ -237,10 +237,11 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         await bot.update_queue.put(update)
         return JSONResponse({"ok": True})
 
+    from .ops import router as ops_router
     from .teacher import router as teacher_router
     from .widget import router as widget_router
 
     app.include_router(teacher_router)
     app.include_router(widget_router)
-    app.include_router(__import__("bots.ops", fromlist=["router"]).router)  # /readyz
+    app.include_router(ops_router)  # /readyz
     return app

@@ -354,8 +354,7 @@ def build_application(
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """The PTB application with its handlers. Polling unless `webhook` (no updater then).
 
-    `settings` gives the per-user rate limit; without them, the environment's are read (the
-    polling entry point builds no settings of its own for this).
+    `settings` gives the per-user rate limit; without them, the environment's are read.
     """
     config = settings or Settings()
     builder: ApplicationBuilder[Any, Any, Any, Any, Any, Any] = (
