@@ -91,9 +91,10 @@ def sequential(
     """n questions, one after another, over one keep-alive connection.
 
     With `floor` (the bare model embedding one question in this process), each request is
-    preceded by the floor of its own question: the two alternate, so the host's drift (10-30 %
-    over minutes here) moves both alike and their ratio holds. The floor's own time and CPU
-    are left out of the request figures.
+    preceded by the floor of its own question, a check on the host's drift. It runs while the
+    server's threads are still winding down from the previous answer, so it comes out slower
+    than the floor alone: the target is judged on the floor alone. The floor's own time and
+    CPU are left out of the request figures.
     """
     tally = Tally()
     floors: list[float] = []
