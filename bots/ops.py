@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import os
 import socket
+import threading
 import time
 from collections.abc import Callable
 
@@ -26,6 +27,7 @@ router = APIRouter()
 OK = "ok"
 PROBE_LINK = ("ops", "readyz")  # the state store key the probe writes and reads back
 CHECKS = ("index", "model", "state")
+CHECK_TIMEOUT = 2.0  # seconds each check may take before it counts as unavailable
 
 
 def check_index(tutor: Tutor) -> None:
@@ -53,12 +55,24 @@ def check_state(tutor: Tutor) -> None:
         raise RuntimeError("a value written to the state store could not be read back")
 
 
-def run_check(check: Callable[[Tutor], None], tutor: Tutor) -> str:
-    try:
-        check(tutor)
-    except Exception as exc:  # a probe reports every failure; it must never answer 500
-        return f"unavailable: {exc}"
-    return OK
+def run_check(check: Callable[[Tutor], None], tutor: Tutor, timeout: float = CHECK_TIMEOUT) -> str:
+    """OK, or why not. A check that does not finish in `timeout` seconds (a locked SQLite file
+    waits 30 s, an unreachable host longer) is reported as such; its thread is left to end on
+    its own, since a probe must answer in time rather than hang with what it probes."""
+    outcome: list[str] = []
+
+    def run() -> None:
+        try:
+            check(tutor)
+        except Exception as exc:  # a probe reports every failure; it must never answer 500
+            outcome.append(f"unavailable: {exc}")
+        else:
+            outcome.append(OK)
+
+    worker = threading.Thread(target=run, name=f"readyz-{check.__name__}", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    return outcome[0] if outcome else f"unavailable: no reply within {timeout:g} s"
 
 
 def readiness(tutor: Tutor | None) -> tuple[int, dict[str, object]]:

@@ -3,6 +3,8 @@ questions still answered; and each check failing on its own."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -10,7 +12,7 @@ import numpy as np
 import pytest
 
 from bots.http_app import create_app
-from bots.ops import readiness
+from bots.ops import readiness, run_check
 from tests.conftest import make_course, seed_files
 from tests.servers import serve
 from tests.tutor.test_state_outage import OutageStore
@@ -103,3 +105,17 @@ def test_an_empty_index_is_reported(tutor: Tutor) -> None:
     status, body = readiness(tutor)
     assert status == 503
     assert body["checks"]["index"] == "unavailable: the index holds no passages"  # type: ignore[index]
+
+
+def test_a_check_that_hangs_is_reported_in_time(tutor: Tutor) -> None:
+    release = threading.Event()
+
+    def stuck(_: Tutor) -> None:
+        release.wait(30)  # a locked database, an unreachable host
+
+    started = time.monotonic()
+    verdict = run_check(stuck, tutor, timeout=0.2)
+    release.set()
+    assert verdict == "unavailable: no reply within 0.2 s"
+    assert time.monotonic() - started < 2
+    assert run_check(lambda _: None, tutor) == "ok"
