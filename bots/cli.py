@@ -81,7 +81,10 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
 
     os.environ.setdefault("PTB_TIMEDELTA", "true")  # durations as timedeltas, without warnings
     from telegram import Update
+    from telegram.error import TelegramError
     from telegram.ext import Application
+
+    from tutor.errors import Unavailable
 
     from .telegram_bot import build_application, publish_commands
     from .wiring import build_tutor
@@ -100,7 +103,12 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
         post_init=post_init,
         settings=settings,
     )
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES)
+    except TelegramError as exc:  # at start: a wrong API root, no network, a revoked token
+        raise Unavailable(
+            f"the Telegram Bot API at {settings.telegram_api_url} did not take the bot: {exc}"
+        ) from None
     return 0
 
 
