@@ -7,8 +7,24 @@ from typing import Any
 from ..domain import AuditFilter, AuditRecord, Citation, QuizItem, Review
 
 
+def citation_to_dict(c: Citation) -> dict[str, Any]:
+    return {
+        "doc_id": c.doc_id,
+        "section": c.section,
+        "start": c.start,
+        "end": c.end,
+        "quote": c.quote,
+        "score": c.score,
+    }
+
+
+def citation_from_dict(c: dict[str, Any]) -> Citation:
+    return Citation(
+        c["doc_id"], c["section"], c["start"], c["end"], c["quote"], c.get("score", 0.0)
+    )
+
+
 def item_to_dict(item: QuizItem) -> dict[str, Any]:
-    c = item.citation
     return {
         "quiz_id": item.quiz_id,
         "kind": item.kind,
@@ -16,28 +32,18 @@ def item_to_dict(item: QuizItem) -> dict[str, Any]:
         "answer": item.answer,
         "options": list(item.options) if item.options is not None else None,
         "topic": item.topic,
-        "citation": {
-            "doc_id": c.doc_id,
-            "section": c.section,
-            "start": c.start,
-            "end": c.end,
-            "quote": c.quote,
-            "score": c.score,
-        },
+        "citation": citation_to_dict(item.citation),
     }
 
 
 def item_from_dict(data: dict[str, Any]) -> QuizItem:
-    c = data["citation"]
     options = data.get("options")
     return QuizItem(
         quiz_id=data["quiz_id"],
         kind=data["kind"],
         question=data["question"],
         answer=data["answer"],
-        citation=Citation(
-            c["doc_id"], c["section"], c["start"], c["end"], c["quote"], c.get("score", 0.0)
-        ),
+        citation=citation_from_dict(data["citation"]),
         options=tuple(options) if options is not None else None,
         topic=data.get("topic", ""),
     )
@@ -48,24 +54,11 @@ def review_to_row(review: Review) -> tuple[int, float, float, float]:
 
 
 def citations_to_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:
-    return [
-        {
-            "doc_id": c.doc_id,
-            "section": c.section,
-            "start": c.start,
-            "end": c.end,
-            "quote": c.quote,
-            "score": c.score,
-        }
-        for c in citations
-    ]
+    return [citation_to_dict(c) for c in citations]
 
 
 def citations_from_json(data: list[dict[str, Any]]) -> tuple[Citation, ...]:
-    return tuple(
-        Citation(c["doc_id"], c["section"], c["start"], c["end"], c["quote"], c.get("score", 0.0))
-        for c in data
-    )
+    return tuple(citation_from_dict(c) for c in data)
 
 
 def matches(record: AuditRecord, query: AuditFilter) -> bool:
