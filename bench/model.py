@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
-from index.lexicon import ensure_lexicon, lexicon_words
+from index.lexicon import ensure_lexicon
 from index.store import build_index, parse_corpus, vocabulary_of
 from index.vectors import FaissVectorIndex
 from tutor.embedding import Lexicon
@@ -158,21 +158,17 @@ class _Phases:
             )
 
 
-def build_lexicon_once(embedder: SentenceTransformerEmbedder) -> tuple[Lexicon, dict[str, Any]]:
-    """The model's lexicon, as `tutor index` builds it once per model (not per course)."""
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-lexicon-"))
-    try:
-        t0 = time.perf_counter()
-        lexicon = ensure_lexicon(data_dir, embedder)
-        wall = time.perf_counter() - t0
-        if lexicon is None:
-            raise RuntimeError("the model's tokenizer lists no words: no lexicon")
-        words = [w for w in lexicon_words(embedder.token_vocabulary()) if w in lexicon]
-        # in memory, so the temporary folder can go
-        kept = Lexicon(words, np.stack([lexicon.get(w) for w in words]))  # type: ignore[misc]
-        return kept, {"words": len(kept), "wall_s": round(wall, 2)}
-    finally:
-        shutil.rmtree(data_dir, ignore_errors=True)
+def build_lexicon_once(
+    embedder: SentenceTransformerEmbedder, root: Path
+) -> tuple[Lexicon, dict[str, Any]]:
+    """The model's lexicon, built into `root` as `tutor index` builds it once per model (not
+    per course); `root` must outlive the builds that copy words from it."""
+    t0 = time.perf_counter()
+    lexicon = ensure_lexicon(root, embedder)
+    wall = time.perf_counter() - t0
+    if lexicon is None:
+        raise RuntimeError("the model's tokenizer lists no words: no lexicon")
+    return lexicon, {"words": len(lexicon), "wall_s": round(wall, 2)}
 
 
 def measure_build(

@@ -214,7 +214,7 @@ def floor_part(
 
 
 def model_part(
-    plan: Plan, data: Path, asked: list[str], embedder: SentenceTransformerEmbedder
+    plan: Plan, work: Path, data: Path, asked: list[str], embedder: SentenceTransformerEmbedder
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     out["in_process_ask"] = model.in_process_ask(data, asked)
@@ -226,7 +226,7 @@ def model_part(
         "the model's ceiling with perfect batching: "
         f"{out['question_batches']['best_questions_per_s']} questions/s"
     )
-    lexicon, out["lexicon"] = model.build_lexicon_once(embedder)
+    lexicon, out["lexicon"] = model.build_lexicon_once(embedder, work / "lexicon")
     log(f"lexicon: {out['lexicon']['words']} words in {out['lexicon']['wall_s']} s, once per model")
 
     builds: dict[str, Any] = {}
@@ -312,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
         data.mkdir()
         results["server"] = server_part(plan, work, data, stream, embedder)
         results["floor"] = floor_part(plan, embedder, asked, before)
-        results |= model_part(plan, data, asked, embedder)
+        results |= model_part(plan, work, data, asked, embedder)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     results["elapsed_s"] = round(time.perf_counter() - started, 1)

@@ -61,13 +61,20 @@ def _build_with_progress(settings: Settings, embedder: Embedder, lexicon: Lexico
 
 
 def ensure_index(
-    settings: Settings, embedder: Embedder, *, force: bool = False, progress: bool = True
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    force: bool = False,
+    progress: bool = True,
+    lexicon: Lexicon | None = None,
 ) -> str | None:
     """Build the index when forced, missing or stale; return why it was built, if it was.
 
-    The model's lexicon (course-independent word vectors) is built too when it is missing.
+    The model's lexicon (course-independent word vectors) is built too when it is missing,
+    unless the caller passes the one it already holds.
     """
-    lexicon = ensure_lexicon(settings.lexicon_path(), embedder)
+    if lexicon is None:
+        lexicon = ensure_lexicon(settings.lexicon_path(), embedder)
     reason = (
         "rebuild requested"
         if force
@@ -105,9 +112,15 @@ def open_course(settings: Settings, embedder: Embedder, *, progress: bool = Fals
 def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
     """Load the model, make sure the index is current, open the state store."""
     embedder = build_embedder(settings)
+    # read (or built) once: the index build copies course words from it, serving looks words up
+    lexicon = (
+        ensure_lexicon(settings.lexicon_path(), embedder)
+        if settings.auto_index
+        else load_lexicon(settings.lexicon_path(), embedder)
+    )
     if settings.auto_index:
         try:
-            ensure_index(settings, embedder, progress=progress)
+            ensure_index(settings, embedder, progress=progress, lexicon=lexicon)
         except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
             log.warning("the index could not be rebuilt; serving the last build: %s", exc)
     course = open_course(settings, embedder, progress=progress)
@@ -119,7 +132,6 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
         # for the model alone).
         embedder.set_threads(max(1, cores // workers))
     serving: Embedder = BatchingEmbedder(embedder, workers=workers)
-    lexicon = load_lexicon(settings.lexicon_path(), embedder)
     if lexicon is not None:
         serving = LexiconEmbedder(serving, lexicon)
     tutor = Tutor(
