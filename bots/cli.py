@@ -137,26 +137,26 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
-    from dataclasses import asdict
+    """Fit the course's answer policy on questions made from the course, and print how it
+    does on them; with --set, also how it does on a hand-written set (measured, not fitted)."""
     from pathlib import Path
 
-    from tutor.calibration import fit, observe
+    from tutor.calibration import calibrate, observe_set, set_figures
 
     from .wiring import build_tutor
 
     tutor = build_tutor(settings.model_copy(update={"state_url": "memory:"}), progress=True)
-    result = fit(observe(tutor, Path(args.set)))
-    for o in sorted(result.observations, key=lambda o: o.answerable):
-        verdict = "answerable  " if o.answerable else "unanswerable"
-        print(
-            f"{verdict} dense={o.dense:.3f} unknown={o.unknown_share:.3f} "
-            f"names={o.unknown_names} typed={int(o.typed)}  {o.question}"
-        )
-    print(
-        f"lowest answerable evidence {result.lowest_answerable:.3f}, highest unanswerable "
-        f"{result.highest_unanswerable:.3f}, gap {result.gap:.3f}"
-    )
-    print("policy:", json.dumps(asdict(result.policy)))
+    fitted = calibrate(tutor.course, tutor.embedder)
+    report = fitted.report()
+    print("synthetic questions:", json.dumps(report["questions"]))
+    print("answered share by kind:", json.dumps(report["answered_share"]))
+    print("policy:", json.dumps(report["policy"]))
+    served = tutor.policy.to_dict()
+    if served != report["policy"]:
+        print("served policy (from the index):", json.dumps(served))
+    for path in args.set or []:
+        observed = observe_set(tutor.course, tutor.embedder, Path(path))
+        print(f"{path}:", json.dumps(set_figures(fitted.policy, observed)))
     return 0
 
 
@@ -214,8 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
     p.set_defaults(run=_telegram)
 
-    p = sub.add_parser("calibrate", help="fit the abstention policy on a question set")
-    p.add_argument("--set", required=True, help="JSON lines as in shared/eval/dev.jsonl")
+    p = sub.add_parser(
+        "calibrate", help="fit the answer policy on questions made from the course; print it"
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        help="also report figures on a hand-written set (JSON lines as in shared/eval); "
+        "nothing is fitted on it",
+    )
     p.set_defaults(run=_calibrate)
 
     p = sub.add_parser("serve", help="serve the HTTP API")

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from tutor.calibration import calibrate as fit_course
 from tutor.course import Course
 from tutor.domain import Document, Passage, Section
 from tutor.embedding import Lexicon, LexiconEmbedder
@@ -35,7 +36,7 @@ from tutor.text import content_words
 from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 3  # 3: context vectors embedded again (2 composed them)
+FORMAT_VERSION = 4  # 4: calibration.json (3: context vectors embedded again)
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
@@ -169,8 +170,13 @@ def build_index(
     *,
     progress: Callable[[int, int], None] | None = None,
     lexicon: Lexicon | None = None,
+    calibrate: bool = True,
 ) -> Path:
-    """Parse, embed and write a new index; return its folder once it is live."""
+    """Parse, embed and write a new index; return its folder once it is live.
+
+    The answer policy is fitted to the new course before it goes live (tutor/calibration.py)
+    unless `calibrate` is off (then the prior policy serves).
+    """
     documents, passages = parse_corpus(corpus_dir)
     vocabulary = vocabulary_of(documents, passages)
     total = 2 * len(passages) + len(vocabulary)
@@ -196,6 +202,25 @@ def build_index(
         FaissVectorIndex.build(context_vectors).save(tmp / "context.faiss")
         _write_json(tmp / "documents.json", [_document_json(d) for d in documents])
         _write_json(tmp / "passages.json", [asdict(p) for p in passages])
+        if calibrate:
+            started = time.monotonic()
+            course = _course_from(
+                documents,
+                passages,
+                sentence_vectors,
+                context_vectors,
+                vocabulary,
+                vocabulary_vectors,
+                sentence_index,
+            )
+            fitted = fit_course(course, embedder)
+            _write_json(tmp / "calibration.json", fitted.report())
+            log.info(
+                "calibrated on %d synthetic questions in %.1f s: %s",
+                len(fitted.samples),
+                time.monotonic() - started,
+                fitted.rates(),
+            )
         manifest = {
             "format_version": FORMAT_VERSION,
             "model": embedder.name,
@@ -290,6 +315,29 @@ def _remove_old_builds(root: Path, keep: str) -> None:
             shutil.rmtree(child, ignore_errors=True)
 
 
+def _course_from(
+    documents: list[Document],
+    passages: list[Passage],
+    sentence_vectors: np.ndarray,
+    context_vectors: np.ndarray,
+    vocabulary: list[str],
+    vocabulary_vectors: np.ndarray,
+    sentence_index: FaissVectorIndex,
+) -> Course:
+    """The course a build is about to publish, for calibrating it before it goes live."""
+    return Course(
+        version="calibrating",
+        documents={d.doc_id: d for d in documents},
+        passages=tuple(passages),
+        sentence_index=sentence_index,
+        context_index=FaissVectorIndex.build(context_vectors),
+        sentence_vectors=sentence_vectors,
+        context_vectors=context_vectors,
+        vocabulary=tuple(vocabulary),
+        vocabulary_vectors=vocabulary_vectors,
+    )
+
+
 def load_course(data_dir: Path) -> Course:
     """Load the live index; raise Unavailable naming the file that is missing or corrupt."""
     folder = current_build(data_dir)
@@ -315,6 +363,12 @@ def load_course(data_dir: Path) -> Course:
         sentence_index = FaissVectorIndex.load(folder / current)
         current = "context.faiss"
         context_index = FaissVectorIndex.load(folder / current)
+        current = "calibration.json"
+        calibration = (
+            json.loads((folder / current).read_text(encoding="utf-8")).get("policy")
+            if (folder / current).exists()
+            else None
+        )
         documents = {
             d["doc_id"]: Document(
                 d["doc_id"], d["title"], d["text"], tuple(Section(**s) for s in d["sections"])
@@ -357,4 +411,5 @@ def load_course(data_dir: Path) -> Course:
         context_vectors=context_vectors,
         vocabulary=vocabulary,
         vocabulary_vectors=vocabulary_vectors,
+        calibration=calibration,
     )

@@ -1,53 +1,68 @@
 """Deciding whether the course material answers a question at all.
 
-Four signals, combined linearly into an evidence score:
-  dense     cosine of the question and the best-ranked sentence (alone or in context)
-  unknown   the rarity-weighted share of the question's words that the course never uses
-            and has no near-synonym for (see retrieval)
-  names     capitalised question words unlike any word of the course ("Brezhnev", "Suez")
-  untyped   the question asks for a date, number or name and the answer span has none
-The question is answered when the score reaches `threshold`. The weights are set by
-reasoning (a dense cosine is the main evidence; an unknown word costs up to half of it, an
-unknown name or a missing answer type a fixed amount); the threshold is fitted on the
-development set by `tutor calibrate` (see tutor/calibration.py and README). Confidence is
-a logistic of the margin.
+The evidence signals (tutor/evidence.py) are combined linearly:
+
+    score = sum(weight_i * signal_i)        answered when score >= threshold
+
+The weights and the threshold are fitted per course when its index is built, on questions
+made from the course itself (tutor/calibration.py); the defaults below are the prior that fit
+starts from and is pulled towards, set by reasoning: a dense cosine is the main evidence, the
+question's words found near the answer add to it, and words the course never uses, names the
+cited window lacks and a missing date or number each cost a fixed share of it. Confidence is a
+logistic of the margin.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from .retrieval import Retrieval
+from .evidence import FEATURES, Evidence
+
+PRIOR_WEIGHTS = (1.0, 0.3, -0.5, -0.4, -0.3)  # in FEATURES order
+PRIOR_THRESHOLD = 0.55
 
 
 @dataclass(frozen=True)
 class AbstentionPolicy:
-    dense_weight: float = 1.0
-    unknown_weight: float = 0.5
-    name_weight: float = 0.5
-    untyped_weight: float = 0.3
-    threshold: float = 0.398  # `tutor calibrate --set ../shared/eval/dev.jsonl`
+    weights: tuple[float, ...] = PRIOR_WEIGHTS
+    threshold: float = PRIOR_THRESHOLD
     slope: float = 12.0  # how sharply confidence rises around the threshold
+    fitted_on: str = field(default="prior", compare=False)  # what the numbers come from
 
-    def score(self, dense: float, unknown_share: float, unknown_names: int, typed: bool) -> float:
-        """The evidence score from the four signals (see the module docstring)."""
-        return (
-            self.dense_weight * dense
-            - self.unknown_weight * unknown_share
-            - self.name_weight * unknown_names
-            - self.untyped_weight * (not typed)
+    def __post_init__(self) -> None:
+        if len(self.weights) != len(FEATURES):
+            raise ValueError(f"weights must have {len(FEATURES)} entries: {FEATURES}")
+
+    def score(self, evidence: Evidence) -> float:
+        return sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
+
+    def confidence(self, evidence: Evidence) -> float:
+        margin = self.score(evidence) - self.threshold
+        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, self.slope * margin))))
+
+    def answerable(self, evidence: Evidence) -> bool:
+        return self.score(evidence) >= self.threshold
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(FEATURES),
+            "weights": [round(w, 6) for w in self.weights],
+            "threshold": round(self.threshold, 6),
+            "slope": round(self.slope, 6),
+            "fitted_on": self.fitted_on,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, object] | None) -> AbstentionPolicy:
+        """A stored policy; the prior when there is none or it names other signals."""
+        if not raw or list(raw.get("features", [])) != list(FEATURES):  # type: ignore[call-overload]
+            return cls()
+        weights = tuple(float(w) for w in raw["weights"])  # type: ignore[attr-defined]
+        return cls(
+            weights,
+            float(raw["threshold"]),  # type: ignore[arg-type]
+            float(raw.get("slope", 12.0)),  # type: ignore[arg-type]
+            str(raw.get("fitted_on", "course")),
         )
-
-    def evidence(self, retrieval: Retrieval, typed: bool) -> float:
-        best = retrieval.best
-        if best is None:
-            return -1.0
-        return self.score(best.dense, retrieval.unknown_share, retrieval.unknown_names, typed)
-
-    def confidence(self, retrieval: Retrieval, typed: bool) -> float:
-        margin = self.evidence(retrieval, typed) - self.threshold
-        return 1.0 / (1.0 + math.exp(-self.slope * margin))
-
-    def answerable(self, retrieval: Retrieval, typed: bool) -> bool:
-        return retrieval.best is not None and self.evidence(retrieval, typed) >= self.threshold

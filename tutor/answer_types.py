@@ -8,10 +8,11 @@ only counts when the span is new, i.e. not already part of the question.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 
-from .text import tokens
+from .text import STOPWORDS, tokens
 
 
 class AnswerType(Enum):
@@ -34,7 +35,7 @@ _NUMBER_WORDS = (
 _UNITS = (
     "km|kilometres?|kilometers?|miles?|metres?|meters?|m|cm|mm|tons?|tonnes?|kg|kilograms?|"
     "years?|months?|weeks?|days?|hours?|minutes?|seconds?|percent|%|dollars?|roubles?|rubles?|"
-    "people|men|soldiers|troops|states|countries|members"
+    "people|men|soldiers|troops|states|countries|members|degrees?|°[cf]?|kelvin|k"
 )
 
 DATE_RE = re.compile(
@@ -57,14 +58,15 @@ REASON_RE = re.compile(
     re.IGNORECASE,
 )
 OUTCOME_RE = re.compile(
-    r"\b(?:as a result|in the end|finally|eventually|ended|resolved|settled|compromise|"
-    r"managed to|agreement was (?:reached|signed|concluded)|was signed|consequently|"
+    r"\b(?:as a result|in the end|finally|eventually|ended|resolved|settled|"
+    r"agreement was (?:reached|signed|concluded)|was signed|consequently|"
     r"led to|resulted in)\b",
     re.IGNORECASE,
 )
+# Words that report a reaction, whoever reacted to what.
 RESPONSE_RE = re.compile(
-    r"\b(?:in response|responded|reacted|reaction|in turn|protest(?:ed)?|sent a note|"
-    r"condemned|refused|rejected|retaliated|replied|demanded|began preparations)\b",
+    r"\b(?:in response|responded|reacted|reaction|replied|retaliated|condemned|refused|"
+    r"rejected|demanded|answered|countered)\b",
     re.IGNORECASE,
 )
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
@@ -81,6 +83,7 @@ _SENTENCE_OPENERS = frozenset(
 
 
 _WH = frozenset("what when where which who whom whose why how".split())
+_AUXILIARIES = frozenset("did do does was were is are has have had will would can could".split())
 
 
 def _wh_phrase(words: list[str]) -> str:
@@ -89,7 +92,10 @@ def _wh_phrase(words: list[str]) -> str:
     decided…") opens a clause, not the question."""
     for i, word in enumerate(words):
         if word in _WH:
-            return " ".join(words[max(0, i - 1) : i + 4])
+            phrase = words[max(0, i - 1) : i + 4]
+            # "where was X when he…": a second wh-word opens a clause of its own
+            later = [j for j, w in enumerate(phrase) if w in _WH and j > i - max(0, i - 1)]
+            return " ".join(phrase[: later[0]] if later else phrase)
     return ""
 
 
@@ -111,7 +117,11 @@ def expected_type(question: str) -> AnswerType:
         r"\bwhat (was|were) .*\b(reaction|response|reply)\b", q
     ):
         return AnswerType.RESPONSE
-    if re.search(r"\bhow (long|far|big|large|wide|high|tall|heavy|deep)\b", head):
+    if re.search(
+        r"\bhow (long|far|big|large|wide|high|tall|heavy|deep|hot|cold|warm|fast|old|thick|"
+        r"small|wide)\b",
+        head,
+    ):
         return AnswerType.QUANTITY
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b", head):
         return AnswerType.NUMBER
@@ -120,9 +130,11 @@ def expected_type(question: str) -> AnswerType:
     if re.search(r"\b(who|whom|whose|where)\b", head):
         return AnswerType.NAME
     if re.search(
-        r"\b(which|what) (country|countries|city|cities|state|states|person|people|leader|"
+        r"\b(which|what) (?:\w+ )?(country|countries|city|cities|state|states|person|people|leader|"
         r"politician|president|place|region|republic|organisation|organization|name|"
-        r"diplomat|minister|territory|capital|island|sea|river)\b",
+        r"diplomat|minister|territory|capital|island|sea|river|town|village|general|"
+        r"commander|scientist|astronomer|company|party|planet|moon|spacecraft|mission|"
+        r"ship|agency|treaty|alliance|law|act)\b",
         head,
     ):
         return AnswerType.NAME
@@ -190,3 +202,41 @@ def has_new_answer(
     if asked is None:
         asked = frozenset(tokens(question))
     return any(words and not words <= asked for words in spans)
+
+
+WordSimilarity = Callable[[str, str], bool]
+_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
+COUNTED_WORDS = 2  # content words after "how many" that name what is counted
+COUNT_REACH = 4  # tokens after a numeral that may name what it counts
+
+
+def counted_words(question: str) -> list[str]:
+    """What a "how many/how much" question counts: its next content words ("how many
+    American soldiers" → american, soldiers); none for "how much did it cost"."""
+    match = _HOW_MANY.search(question)
+    if not match:
+        return []
+    words = tokens(match.group(1))
+    if not words or words[0] in _AUXILIARIES:
+        return []
+    out: list[str] = []
+    for word in words:
+        if word in _AUXILIARIES:
+            break
+        if word not in STOPWORDS:
+            out.append(word)
+        if len(out) == COUNTED_WORDS:
+            break
+    return out
+
+
+def counts_any(span: str, counted: list[str], similar: WordSimilarity) -> bool:
+    """True when a numeral of the span is followed closely by a word like one counted."""
+    words = tokens(span)
+    for i, word in enumerate(words):
+        if not NUMBER_RE.fullmatch(word) or YEAR_RE.match(word):
+            continue
+        for after in words[i + 1 : i + 1 + COUNT_REACH]:
+            if any(similar(after, c) for c in counted):
+                return True
+    return False

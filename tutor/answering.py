@@ -41,6 +41,9 @@ class Composed:
     text: str
     citations: tuple[Citation, ...]
     typed: bool  # the cited span holds the kind of answer asked for (or none was asked)
+    lead: Scored | None = None  # the ranked sentence the answer starts from
+    span: str = ""  # the text of the first citation, uncut
+    window: str = ""  # the span with its section title and the sentence before it
 
 
 def clean_sentence(text: str) -> str:
@@ -119,7 +122,9 @@ class ExtractiveComposer:
         typed = retrieval.kind is AnswerType.NONE or has_new_answer(
             span, retrieval.kind, retrieval.question
         )
-        return Composed(_shorten(parts[0]), tuple(citations), typed)
+        before = self.course.neighbour(first.passage_id, -1)
+        window = " ".join((first.section, before.text if before else "", span))
+        return Composed(_shorten(parts[0]), tuple(citations), typed, top, span, window)
 
     def _lead(self, retrieval: Retrieval) -> Scored:
         """The sentence the answer starts from.

@@ -1,89 +1,208 @@
-"""Fitting the abstention policy on a question set (`tutor calibrate`).
+"""Fitting the answer policy to one course, from questions made of the course itself.
 
-For every question of the set (dialogues turn by turn, in one session each) the tutor's
-evidence signals are recorded and scored with the policy's weights. The weights are fixed
-by reasoning, not fitted: a dev set of a few dozen questions would let a weight grid
-memorise it. Only the threshold is fitted: it is placed `GAP_POSITION` of the way across
-the gap between the highest-scoring unanswerable and the lowest-scoring answerable
-question, nearer the answerable side, because an invented answer misleads a student while
-a refusal only sends them to the sections the reply suggests.
+At index time (and by `tutor calibrate`) the course's synthetic questions (tutor/synthetic.py)
+are run through retrieval and composition like a student's, and their evidence signals
+recorded. A logistic regression of answerable on the signals is fitted, with each class
+weighted equally and the weights pulled towards the reasoned prior of tutor/abstention.py
+(PRIOR_PULL), so that a course with few facts cannot drive a weight to an extreme. The policy
+keeps the dense weight at 1 (the others are relative to it) and takes the threshold that
+best separates the synthetic classes (the mean of the rates answered right and refused right),
+moved towards answering by ANSWER_MARGIN: a synthetic question repeats the course's words
+more than a student does, so real answerable questions score a little lower than made ones.
+
+No number here comes from a hand-written question set; `tutor calibrate --set FILE` only
+reports how the fitted policy does on one.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from .abstention import AbstentionPolicy
-from .conversation import followup_context
-from .service import Tutor
+import numpy as np
 
-GAP_POSITION = 0.8
+from .abstention import PRIOR_THRESHOLD, PRIOR_WEIGHTS, AbstentionPolicy
+from .answering import ExtractiveComposer
+from .conversation import followup_context, topic_of
+from .course import Course
+from .embedding import CachingEmbedder
+from .evidence import Evidence, measure
+from .ports import Embedder
+from .retrieval import Retriever
+from .synthetic import SyntheticQuestion, synthetic_questions
+from .text import content_words
+
+PRIOR_PULL = 0.01  # L2 pull of the fitted weights towards the prior
+PRIOR_SLOPE = 12.0  # the prior's weights as logistic coefficients: score margin x slope
+ANSWER_MARGIN = 0.1  # of the gap between the classes' medians, towards answering
+EMBED_BATCH = 64
 
 
 @dataclass(frozen=True)
-class Observation:
+class Sample:
     question: str
     answerable: bool
-    dense: float
-    unknown_share: float
-    unknown_names: int
-    typed: bool
+    kind: str
+    evidence: Evidence
 
 
 @dataclass(frozen=True)
 class Calibration:
     policy: AbstentionPolicy
-    lowest_answerable: float
-    highest_unanswerable: float
-    observations: tuple[Observation, ...]
+    samples: tuple[Sample, ...]
 
-    @property
-    def gap(self) -> float:
-        return self.lowest_answerable - self.highest_unanswerable
+    def rates(self, policy: AbstentionPolicy | None = None) -> dict[str, float]:
+        """Share answered per kind of synthetic question (answerable kinds should be high)."""
+        policy = policy or self.policy
+        by_kind: dict[str, list[bool]] = {}
+        for s in self.samples:
+            by_kind.setdefault(s.kind, []).append(policy.answerable(s.evidence))
+        return {k: round(sum(v) / len(v), 3) for k, v in sorted(by_kind.items())}
+
+    def report(self) -> dict[str, object]:
+        return {
+            "policy": self.policy.to_dict(),
+            "questions": dict(Counter(s.kind for s in self.samples)),
+            "answered_share": self.rates(),
+        }
 
 
-def observe(tutor: Tutor, question_set: Path) -> list[Observation]:
-    """Run every question of a JSON-lines set through the tutor and record its signals."""
-    out: list[Observation] = []
-    for n, line in enumerate(question_set.read_text(encoding="utf-8").splitlines()):
+def _prewarm(embedder: Embedder, texts: Iterable[str], vocabulary: set[str]) -> CachingEmbedder:
+    """A cache holding every question's vector and its unknown words', embedded in batches,
+    so retrieval's one call per question finds them ready."""
+    texts = list(dict.fromkeys(texts))
+    words = sorted({w for t in texts for w in content_words(t) if w not in vocabulary})
+    cache = CachingEmbedder(embedder, capacity=max(1, len(texts) + len(words)))
+    for batch in (texts, words):
+        for i in range(0, len(batch), EMBED_BATCH):
+            cache.embed(batch[i : i + EMBED_BATCH])
+    return cache
+
+
+def observe_synthetic(course: Course, embedder: Embedder) -> list[Sample]:
+    """Every synthetic question of the course with the evidence the tutor would see."""
+    questions: list[SyntheticQuestion] = synthetic_questions(course)
+    cache = _prewarm(embedder, (q.text for q in questions), set(course.vocabulary))
+    retriever = Retriever(course, cache)
+    composer = ExtractiveComposer(course)
+    samples = []
+    for q in questions:
+        retrieval = retriever.retrieve(q.text)
+        composed = composer.compose(retrieval)
+        samples.append(
+            Sample(q.text, q.answerable, q.kind, measure(retrieval, composed, retriever))
+        )
+    return samples
+
+
+def _logistic(x: np.ndarray, y: np.ndarray, prior: np.ndarray) -> np.ndarray:
+    """Coefficients (bias last) of a class-balanced logistic regression pulled to `prior`."""
+    n, d = x.shape
+    design = np.hstack([x, np.ones((n, 1))])
+    pos = y.sum()
+    weight = np.where(y == 1, 0.5 / max(pos, 1), 0.5 / max(n - pos, 1))
+    beta = prior.copy()
+    pull = np.full(d + 1, PRIOR_PULL)
+    pull[-1] = 0.0  # the bias is free: the threshold is the course's own
+    for _ in range(50):
+        z = np.clip(design @ beta, -30, 30)
+        p = 1.0 / (1.0 + np.exp(-z))
+        grad = design.T @ (weight * (p - y)) + 2 * pull * (beta - prior)
+        hess = (design * (weight * p * (1 - p))[:, None]).T @ design + np.diag(2 * pull + 1e-9)
+        step = np.linalg.solve(hess, grad)
+        beta -= step
+        if float(np.abs(step).max()) < 1e-6:
+            break
+    return beta
+
+
+def _threshold(scores: np.ndarray, y: np.ndarray) -> float:
+    """The cut with the best mean of the answered-right and refused-right rates."""
+    order = np.unique(scores)
+    cuts = np.concatenate([[order[0] - 1e-6], (order[1:] + order[:-1]) / 2, [order[-1] + 1e-6]])
+    pos, neg = scores[y == 1], scores[y == 0]
+    best, best_cut = -1.0, float(cuts[0])
+    for cut in cuts:
+        balanced = float((pos >= cut).mean() + (neg < cut).mean()) / 2
+        if balanced > best + 1e-12:
+            best, best_cut = balanced, float(cut)
+    return best_cut
+
+
+def fit(samples: Sequence[Sample]) -> Calibration:
+    """The course's policy from its synthetic samples (see the module docstring)."""
+    y = np.array([1.0 if s.answerable else 0.0 for s in samples])
+    if y.sum() < 5 or (1 - y).sum() < 5:
+        return Calibration(AbstentionPolicy(fitted_on="prior: too few questions"), tuple(samples))
+    x = np.array([s.evidence.vector() for s in samples], dtype=np.float64)
+    prior = np.array([*(PRIOR_SLOPE * w for w in PRIOR_WEIGHTS), -PRIOR_SLOPE * PRIOR_THRESHOLD])
+    beta = _logistic(x, y, prior)
+    if beta[0] <= 0 or not np.all(np.isfinite(beta)):
+        return Calibration(AbstentionPolicy(fitted_on="prior: fit failed"), tuple(samples))
+    weights = beta[:-1] / beta[0]
+    scores = x @ weights
+    cut = _threshold(scores, y)
+    gap = float(np.median(scores[y == 1]) - np.median(scores[y == 0]))
+    cut -= ANSWER_MARGIN * max(gap, 0.0)
+    policy = AbstentionPolicy(
+        tuple(float(w) for w in weights),
+        cut,
+        slope=float(min(60.0, max(4.0, beta[0]))),
+        fitted_on=f"course: {int(y.sum())} answerable, {int((1 - y).sum())} unanswerable",
+    )
+    return Calibration(policy, tuple(samples))
+
+
+def calibrate(course: Course, embedder: Embedder) -> Calibration:
+    return fit(observe_synthetic(course, embedder))
+
+
+# Measuring a fitted policy on a hand-written set (reports only; nothing is fitted on it)
+
+
+def observe_set(
+    course: Course, embedder: Embedder, question_set: Path
+) -> list[tuple[Sample, bool]]:
+    """Each question of a JSON-lines set, turn by turn, with its evidence and whether the
+    composed answer holds one of its answers."""
+    from .domain import Turn
+
+    retriever = Retriever(course, embedder)
+    composer = ExtractiveComposer(course)
+    out: list[tuple[Sample, bool]] = []
+    for line in question_set.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         item = json.loads(line)
-        session = f"calibrate-{n}"
+        history: list[Turn] = []
         for turn in item.get("turns", [item]):
-            history = tutor.store.history(session)
-            retrieval = tutor.retriever.retrieve(
-                turn["question"], followup_context(turn["question"], history)
-            )
-            composed = tutor.composer.compose(retrieval)
-            best = retrieval.best
-            out.append(
-                Observation(
-                    question=turn["question"],
-                    answerable=bool(turn["answerable"]),
-                    dense=best.dense if best else 0.0,
-                    unknown_share=retrieval.unknown_share,
-                    unknown_names=retrieval.unknown_names,
-                    typed=composed.typed,
-                )
-            )
-            tutor.ask(turn["question"], session)  # so that follow-ups see their history
+            question = turn["question"]
+            followup = followup_context(question, history)
+            retrieval = retriever.retrieve(question, followup)
+            composed = composer.compose(retrieval)
+            evidence = measure(retrieval, composed, retriever)
+            right = any(a.lower() in composed.text.lower() for a in turn.get("answers", []))
+            out.append((Sample(question, bool(turn["answerable"]), "set", evidence), right))
+            cited = tuple(s.passage.passage_id for s in retrieval.ranked[:1])
+            topic = followup.topic if followup else topic_of(question)
+            history.append(Turn(question, retrieval.query, composed.text, True, cited, topic))
     return out
 
 
-def _evidence(policy: AbstentionPolicy, o: Observation) -> float:
-    return policy.score(o.dense, o.unknown_share, o.unknown_names, o.typed)
+def set_figures(policy: AbstentionPolicy, observed: list[tuple[Sample, bool]]) -> dict[str, float]:
+    answerable = [(s, ok) for s, ok in observed if s.answerable]
+    refused = [s for s, _ in observed if not s.answerable]
+    return {
+        "answer_acc": _share(policy.answerable(s.evidence) and ok for s, ok in answerable),
+        "false_abstain": _share(not policy.answerable(s.evidence) for s, _ in answerable),
+        "abstain_acc": _share(not policy.answerable(s.evidence) for s in refused),
+    }
 
 
-def fit(observations: list[Observation], base: AbstentionPolicy | None = None) -> Calibration:
-    """The policy's weights with the threshold placed GAP_POSITION across the gap."""
-    policy = base or AbstentionPolicy()
-    positives = [_evidence(policy, o) for o in observations if o.answerable]
-    negatives = [_evidence(policy, o) for o in observations if not o.answerable]
-    if not positives or not negatives:
-        raise ValueError("calibration needs both answerable and unanswerable questions")
-    low, high = min(positives), max(negatives)
-    threshold = round(high + GAP_POSITION * (low - high), 3)
-    return Calibration(replace(policy, threshold=threshold), low, high, tuple(observations))
+def _share(values: Iterable[bool]) -> float:
+    items = list(values)
+    return round(sum(items) / len(items), 3) if items else math.nan

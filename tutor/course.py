@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,6 +32,8 @@ class Course:
     context_vectors: np.ndarray
     vocabulary: tuple[str, ...] = ()
     vocabulary_vectors: np.ndarray | None = None
+    # the answer policy fitted to this course when it was indexed (see tutor/calibration.py)
+    calibration: Mapping[str, object] | None = None
     _by_paragraph: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:

@@ -1321,8 +1321,7 @@ def _acceptable(course: Course, item: QuizItem) -> bool:
     return True
 
 
-def generate_items(course: Course) -> list[QuizItem]:
-    """Quiz items over the whole course, in course order: deterministic, ids stable."""
+def _course_facts(course: Course) -> tuple[dict[int, str | None], _Lexicon, dict[int, list[Fact]]]:
     titles = tuple(
         {d.title: None for d in course.documents.values()}
         | {s.title: None for d in course.documents.values() for s in d.sections}
@@ -1330,6 +1329,24 @@ def generate_items(course: Course) -> list[QuizItem]:
     prepared = {p.passage_id: _prepare(p.text, titles) for p in course.passages}
     lexicon = _Lexicon([s for s in prepared.values() if s])
     facts = {pid: _find_facts(s, lexicon) for pid, s in prepared.items() if s}
+    return prepared, lexicon, facts
+
+
+def course_facts(course: Course) -> list[tuple[Passage, str, tuple[Fact, ...]]]:
+    """Every sentence that can stand as a fact, prepared (connective dropped, fragments
+    glued), with its facts: what calibration turns into questions the course answers."""
+    prepared, _, facts = _course_facts(course)
+    out = []
+    for passage in course.passages:
+        sentence = prepared.get(passage.passage_id)
+        if sentence:
+            out.append((passage, sentence, tuple(facts.get(passage.passage_id, ()))))
+    return out
+
+
+def generate_items(course: Course) -> list[QuizItem]:
+    """Quiz items over the whole course, in course order: deterministic, ids stable."""
+    prepared, lexicon, facts = _course_facts(course)
     pools = _Pools()
     for found in facts.values():
         for fact in found:

@@ -42,6 +42,7 @@ CONTEXT_CREDIT = 0.5  # credit for a question word named in the sentence before
 PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points back to it
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
 SOFT_FULL = 0.85  # and above this the words are near-synonyms
+SAME_WORD = 0.6  # two words this alike name the same thing ("planes" ~ "aircraft")
 NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
 
@@ -152,6 +153,10 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self.bm25.idf.get(term, self._max_idf)
+
+    def rarity(self, word: str) -> float:
+        """A word's idf relative to the rarest possible: near 0 for a word in every sentence."""
+        return self.idf(stem(word)) / self._max_idf
 
     def retrieve(
         self, question: str, followup: FollowupContext | None = None, k: int = 10
@@ -307,6 +312,16 @@ class Retriever:
             if term in names and soft < NAME_LIKENESS:
                 unknown_names += 1
         return unknown / (sum(weights.values()) or 1.0), unknown_names
+
+    def similar(self, a: str, b: str) -> bool:
+        """Whether two words are the same or near-synonyms by the course's word vectors."""
+        if stem(a) == stem(b):
+            return True
+        vectors = self.course.vocabulary_vectors
+        i, j = self._vocab.get(a), self._vocab.get(b)
+        if vectors is None or i is None or j is None:
+            return False
+        return float(np.asarray(vectors[i]) @ np.asarray(vectors[j])) >= SAME_WORD
 
     def _soft_matches(
         self, candidates: list[int], terms: list[str], word_vectors: dict[str, np.ndarray]

@@ -28,6 +28,7 @@ from .domain import (
     Turn,
 )
 from .errors import InvalidInput, NotFound, Unavailable
+from .evidence import measure
 from .grading import grade
 from .ports import Embedder, StateStore
 from .quizzes import KINDS, QuizBook, choose, progress
@@ -118,7 +119,7 @@ class Tutor:
         self.embedder = embedder
         self.retriever = Retriever(course, embedder, weights)
         self.composer = ExtractiveComposer(course)
-        self.policy = policy or AbstentionPolicy()
+        self.policy = policy or AbstentionPolicy.from_dict(course.calibration)
         self.limits = limits or Limits()
         self.clock = clock
         self.key_ring = KeyRing(store, clock)
@@ -179,9 +180,10 @@ class Tutor:
         followup = followup_context(text, history)
         retrieval = self.retriever.retrieve(text, followup)
         composed = self.composer.compose(retrieval)
-        confidence = round(self.policy.confidence(retrieval, composed.typed), 4)
+        evidence = measure(retrieval, composed, self.retriever)
+        confidence = round(self.policy.confidence(evidence), 4)
         topic = followup.topic if followup else topic_of(text)
-        if not self.policy.answerable(retrieval, composed.typed):
+        if not self.policy.answerable(evidence):
             suggestions = self._suggestions(retrieval)
             message = (
                 "The course material doesn't cover that, so I won't guess. "

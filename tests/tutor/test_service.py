@@ -207,7 +207,7 @@ def test_small_inline_course() -> None:
         },
         embedder,
     )
-    # a fixed threshold: the default is recalibrated on the real model's development set
+    # a fixed threshold: a real course's is fitted when it is indexed
     policy = AbstentionPolicy(threshold=0.3)
     tutor = Tutor(course, embedder, MemoryStateStore(), policy=policy)
     answer = tutor.ask("How long was the Druzhba pipeline?")
