@@ -66,7 +66,7 @@ OUTCOME_RE = re.compile(
 # Words that report a reaction, whoever reacted to what.
 RESPONSE_RE = re.compile(
     r"\b(?:in response|responded|reacted|reaction|replied|retaliated|condemned|refused|"
-    r"rejected|demanded|answered|countered)\b",
+    r"rejected|answered|countered)\b",
     re.IGNORECASE,
 )
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")

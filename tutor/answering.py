@@ -14,18 +14,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .answer_types import AnswerType, has_new_answer
+import numpy as np
+
+from .answer_types import AnswerType, has_new_answer, spans_of_type
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
-from .text import leans_back
+from .text import leans_back, stem, tokens
 
 MAX_ANSWER_CHARS = 500
 MAX_QUOTE_CHARS = 600
 SECOND_SENTENCE_RATIO = 0.93  # a second sentence must score this close to the first
 MAX_CITATIONS = 3
+SUPPORT_RATIO = 0.9  # a further citation must score this close to the answer's sentence
 LEAD_REACH = 3  # sentences away from the best one that may hold its missing answer
 LEAD_RATIO = 0.8  # and how close their score must be
+# kinds of answer a reply names first ("Kennedy: …"); a reason or a reaction is the sentence
+LEAD_ALREADY = 8  # characters into the answer within which it already leads with it
+LEADING_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY, AnswerType.NAME)
 
 _CONNECTIVE = re.compile(
     r"^(?:(?:thus|however|but|and|also|moreover|furthermore|nevertheless|accordingly|"
@@ -43,7 +49,7 @@ class Composed:
     typed: bool  # the cited span holds the kind of answer asked for (or none was asked)
     lead: Scored | None = None  # the ranked sentence the answer starts from
     span: str = ""  # the text of the first citation, uncut
-    window: str = ""  # the span with its section title and the sentence before it
+    window: str = ""  # the span's paragraph with its section title
 
 
 def clean_sentence(text: str) -> str:
@@ -67,6 +73,18 @@ def _citation(course: Course, first: Passage, last: Passage, score: float) -> Ci
     return Citation(first.doc_id, first.section, start, end, quote, round(score, 4))
 
 
+_YEAR_AFTER = re.compile(r"[ ,]*(?:\d{1,2}(?:st|nd|rd|th)?,? +)?(?:1\d|20)\d\d\b")
+
+
+def _with_year(span: str, date: str) -> str:
+    """A month or day with the year the span writes right after it ("May 1955")."""
+    at = span.find(date)
+    if at < 0 or date[-4:].isdigit():
+        return date
+    year = _YEAR_AFTER.match(span, at + len(date))
+    return span[at : year.end()] if year else date
+
+
 def _shorten(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
     if len(text) <= limit:
         return text
@@ -79,6 +97,7 @@ class ExtractiveComposer:
 
     def __init__(self, course: Course):
         self.course = course
+        self._vocab = {w: i for i, w in enumerate(course.vocabulary)}
 
     def widen(self, best: Passage, retrieval: Retrieval) -> tuple[Passage, Passage]:
         """The first and last sentence of the span that answers on its own."""
@@ -110,7 +129,7 @@ class ExtractiveComposer:
             if len(citations) >= MAX_CITATIONS:
                 break
             pid = other.passage.passage_id
-            if pid in used:
+            if pid in used or not self._supports(top, other):
                 continue
             citations.append(_citation(self.course, other.passage, other.passage, other.score))
             used.add(pid)
@@ -122,9 +141,47 @@ class ExtractiveComposer:
         typed = retrieval.kind is AnswerType.NONE or has_new_answer(
             span, retrieval.kind, retrieval.question
         )
-        before = self.course.neighbour(first.passage_id, -1)
-        window = " ".join((first.section, before.text if before else "", span))
-        return Composed(_shorten(parts[0]), tuple(citations), typed, top, span, window)
+        paragraph = self.course.paragraph_of(first.passage_id)
+        window = " ".join((first.section, *(p.text for p in paragraph)))
+        text = parts[0]
+        asked = self.asked_span(span, retrieval)
+        if asked and asked not in text[: len(asked) + LEAD_ALREADY]:
+            text = f"{asked}: {text}"
+        return Composed(_shorten(text), tuple(citations), typed, top, span, window)
+
+    def asked_span(self, span: str, retrieval: Retrieval) -> str | None:
+        """The name, date, place or number the question asks for, as the span writes it.
+
+        Of several candidates ("Khrushchev and Kennedy" for "Who was the US president?") the
+        one whose words the model places nearest the question leads; the rest of the sentence
+        follows it, so a wrong pick still shows the right one.
+        """
+        if retrieval.kind not in LEADING_KINDS:
+            return None
+        asked = {stem(w) for w in tokens(retrieval.question)}
+        found = []
+        for candidate in spans_of_type(span, retrieval.kind):
+            words = {stem(w) for w in tokens(candidate)}
+            # "Cuba" is given by a question about "the Cuban crisis"
+            given = words <= asked or any(
+                len(w) > 3 and any(a.startswith(w) or w.startswith(a) for a in asked if len(a) > 3)
+                for w in words
+            )
+            if words and not given and candidate not in found:
+                found.append(candidate)
+        if retrieval.kind is AnswerType.DATE:
+            found = [_with_year(span, c) for c in found]
+        if len(found) <= 1 or retrieval.vector is None or self.course.vocabulary_vectors is None:
+            return found[0] if found else None
+        vectors = self.course.vocabulary_vectors
+
+        def nearness(candidate: str) -> float:
+            rows = [self._vocab[w] for w in tokens(candidate) if w in self._vocab]
+            if not rows:
+                return -1.0
+            return float(np.max(np.asarray(vectors[rows]) @ retrieval.vector))
+
+        return max(found, key=nearness)
 
     def _lead(self, retrieval: Retrieval) -> Scored:
         """The sentence the answer starts from.
@@ -145,6 +202,13 @@ class ExtractiveComposer:
             if near and other.typed and other.score >= LEAD_RATIO * top.score:
                 return other
         return top
+
+    def _supports(self, top: Scored, other: Scored) -> bool:
+        """A further sentence is cited only when it ranks nearly as high as the answer's and
+        comes from the same document: a teacher checking sources should not read noise."""
+        return (
+            other.passage.doc_id == top.passage.doc_id and other.score >= SUPPORT_RATIO * top.score
+        )
 
     def _joins_answer(self, top: Scored, other: Scored, last: Passage) -> bool:
         """A second sentence joins when it scores close and directly follows the first."""

@@ -9,8 +9,8 @@ can be fitted per course (see calibration):
   unknown        rarity-weighted share of the question's words that the whole course never
                  uses and has no near-synonym for
   names_missing  share of the names the question mentions ("Ganymede", "Chinese") that the
-                 cited window does not: a sentence about another moon or another army does
-                 not answer, however similar it reads
+                 course uses but the cited paragraph does not: a sentence about another moon or
+                 another army does not answer, however similar it reads
   untyped        the question asks for a date, a number, a quantity or a name and the cited
                  span holds none that the question does not already give; for "how many X"
                  the number must count X (or a near-synonym of it)
@@ -30,6 +30,12 @@ if TYPE_CHECKING:
     from .answering import Composed
     from .retrieval import Retrieval
 
+# In a follow-up the topic is set by a turn that was answered, and a name the student adds
+# ("And how did Moscow react?") often stands for one of its actors: half the weight.
+FOLLOWUP_NAMES = 0.5
+# A reason, outcome or reaction is recognised by cue words ("because", "as a result") that
+# many answers do without: their absence counts a quarter of a missing date or number.
+CUE_UNTYPED = 0.25
 FEATURES = ("dense", "coverage", "unknown", "names_missing", "untyped")
 # A question word counts as written in the window when it shares this long a prefix with a
 # window word ("Hungarian" ~ "Hungary", "Soviets" ~ "Soviet").
@@ -80,12 +86,14 @@ def names_missing(
     window: str,
     rarity: Callable[[str], float] = lambda _: 1.0,
     similar: WordSimilarity | None = None,
+    uses: Callable[[str], bool] = lambda _: True,
 ) -> float:
-    """Rarity-weighted share of the question's names and numerals (a year) that the window
-    does not write. A name the course uses everywhere ("Soviet" in a course on Soviet policy)
-    weighs little: the window's sentence is about it whether or not it repeats it; a name
-    that is a near-synonym of a window word counts as written ("Soviets" ~ "USSR")."""
-    names = question_names(question) + sorted(numbers_in(question))
+    """Rarity-weighted share of the question's names and numerals (a year) that the course
+    uses but the window does not write. A name the course uses everywhere ("Soviet" in a
+    course on Soviet policy) weighs little: the window's sentence is about it whether or not
+    it repeats it; a name that is a near-synonym of a window word counts as written."""
+    numerals = sorted(numbers_in(question))
+    names = question_names(question) + numerals
     if not names:
         return 0.0
     words = set(tokens(window))
@@ -94,6 +102,8 @@ def names_missing(
     stems = {stem(w) for w in words}
     total = missing = 0.0
     for name in names:
+        if name not in numerals and not uses(name.lower()):
+            continue  # a name the course never uses is the unknown words' signal, not this
         weight = rarity(name.lower())
         total += weight
         if _written(name, words, stems):
@@ -111,9 +121,7 @@ def untyped(
     if kind is AnswerType.NONE:
         return 0.0
     if not typed:
-        # cues of reasons, outcomes and reactions are many more than any pattern lists:
-        # their absence is weaker evidence than a missing date or number
-        return 1.0 if kind in _STRICT_KINDS else 0.5
+        return 1.0 if kind in _STRICT_KINDS else CUE_UNTYPED
     counted = counted_words(question) if kind is AnswerType.NUMBER else []
     if counted and not counts_any(span, counted, similar):
         return 1.0
@@ -127,6 +135,8 @@ class CourseWords(Protocol):
 
     def rarity(self, word: str) -> float: ...
 
+    def uses(self, word: str) -> bool: ...
+
 
 def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evidence:
     """The signals for an answer composed from a retrieval (see the module docstring)."""
@@ -138,8 +148,9 @@ def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evi
         coverage=lead.coverage,
         unknown=retrieval.unknown_share,
         names_missing=names_missing(
-            retrieval.question, composed.window, words.rarity, words.similar
-        ),
+            retrieval.question, composed.window, words.rarity, words.similar, words.uses
+        )
+        * (FOLLOWUP_NAMES if retrieval.query != retrieval.question else 1.0),
         untyped=untyped(
             retrieval.kind, composed.typed, retrieval.question, composed.span, words.similar
         ),

@@ -37,6 +37,9 @@ from .ports import Embedder
 from .text import content_stems, content_words, leans_back, lexical_terms, stem, tokens
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
+# A follow-up ("And how did Moscow react?") asks more often what came after the sentence
+# the last answer cited than what came before it.
+BEFORE_CREDIT = 0.7
 FOLLOWUP_UNKNOWN_FACTOR = 0.5
 CONTEXT_CREDIT = 0.5  # credit for a question word named in the sentence before
 PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points back to it
@@ -82,6 +85,7 @@ class Retrieval:
     unknown_names: int  # capitalised question words unlike any word of the course
     best_dense: float
     best_coverage: float
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the query's
 
     @property
     def best(self) -> Scored | None:
@@ -153,6 +157,10 @@ class Retriever:
 
     def idf(self, term: str) -> float:
         return self.bm25.idf.get(term, self._max_idf)
+
+    def uses(self, word: str) -> bool:
+        """Whether the course has the word (by stem) in a sentence or a title."""
+        return stem(word) in self.bm25.idf
 
     def rarity(self, word: str) -> float:
         """A word's idf relative to the rarest possible: near 0 for a word in every sentence."""
@@ -244,6 +252,7 @@ class Retriever:
             unknown_names=unknown_names,
             best_dense=max(s.dense for s in scored),
             best_coverage=max(s.coverage for s in scored),
+            vector=vector,
         )
 
     def _proximity(self, pid: int, previous: set[int]) -> float:
@@ -254,7 +263,7 @@ class Retriever:
             if q.doc_id != p.doc_id or q.section != p.section or other == pid:
                 continue
             distance = abs(pid - other)
-            best = max(best, (1.0 if pid > other else 0.7) / (1 + distance) * 2)
+            best = max(best, (1.0 if pid > other else BEFORE_CREDIT) / (1 + distance) * 2)
         return min(best, 1.0)
 
     def _typed(self, pid: int, kind: AnswerType, question: str, asked: frozenset[str]) -> float:

@@ -147,7 +147,12 @@ def content_stems(text: str) -> list[str]:
     for word in content_words(text):
         out.append(stem(word))
         if "-" in word:
-            out.extend(stem(p) for p in word.split("-") if p and p not in STOPWORDS)
+            # "Porkkala-Udd" also finds "Porkkala"; the "u" and "2" of "U-2" are no words
+            out.extend(
+                stem(p)
+                for p in word.split("-")
+                if len(p) > 2 and p.isalpha() and p not in STOPWORDS
+            )
     return out
 
 
