@@ -5,10 +5,11 @@ are run through retrieval and composition like a student's, and their evidence s
 recorded. A logistic regression of answerable on the signals is fitted, with each class
 weighted equally and the weights pulled towards the reasoned prior of tutor/abstention.py
 (PRIOR_PULL), so that a course with few facts cannot drive a weight to an extreme. The policy
-keeps the dense weight at 1 (the others are relative to it) and takes the threshold that
-best separates the synthetic classes (the mean of the rates answered right and refused right),
-moved towards answering by ANSWER_MARGIN: a synthetic question repeats the course's words
-more than a student does, so real answerable questions score a little lower than made ones.
+keeps the dense weight at 1 (the others are relative to it). Its threshold is the cut that
+best separates the synthetic classes (the mean of the shares answered right and refused
+right), lowered where needed so that at most MADE_REFUSALS of the made answerable questions
+are refused: a student's question repeats fewer of the course's words than a made one and
+scores lower, so a cut that refuses many made questions refuses more real ones.
 
 No number here comes from a hand-written question set; `tutor calibrate --set FILE` only
 reports how the fitted policy does on one.
@@ -38,7 +39,7 @@ from .text import content_words
 
 PRIOR_PULL = 0.01  # L2 pull of the fitted weights towards the prior
 PRIOR_SLOPE = 12.0  # the prior's weights as logistic coefficients: score margin x slope
-ANSWER_MARGIN = 0.1  # of the gap between the classes' medians, towards answering
+MADE_REFUSALS = 0.05  # share of made answerable questions the threshold may refuse
 EMBED_BATCH = 64
 
 
@@ -145,9 +146,9 @@ def fit(samples: Sequence[Sample]) -> Calibration:
         return Calibration(AbstentionPolicy(fitted_on="prior: fit failed"), tuple(samples))
     weights = beta[:-1] / beta[0]
     scores = x @ weights
-    cut = _threshold(scores, y)
-    gap = float(np.median(scores[y == 1]) - np.median(scores[y == 0]))
-    cut -= ANSWER_MARGIN * max(gap, 0.0)
+    # never refuse more than MADE_REFUSALS of the made answerable questions: a student's
+    # question repeats fewer of the course's words and scores lower than a made one
+    cut = min(_threshold(scores, y), float(np.quantile(scores[y == 1], MADE_REFUSALS)))
     policy = AbstentionPolicy(
         tuple(float(w) for w in weights),
         cut,
