@@ -136,6 +136,9 @@ def _threshold(scores: np.ndarray, y: np.ndarray) -> float:
 
 def fit(samples: Sequence[Sample]) -> Calibration:
     """The course's policy from its synthetic samples (see the module docstring)."""
+    # A made question whose answer lacks the very kind it asks for is malformed (a fact of
+    # the wrong type, "Where the signature is that of…?"): it would teach the fit nothing true.
+    samples = [s for s in samples if not (s.answerable and s.evidence.untyped >= 1.0)]
     y = np.array([1.0 if s.answerable else 0.0 for s in samples])
     if y.sum() < 5 or (1 - y).sum() < 5:
         return Calibration(AbstentionPolicy(fitted_on="prior: too few questions"), tuple(samples))

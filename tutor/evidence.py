@@ -23,7 +23,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from .answer_types import AnswerType, WordSimilarity, counted_words, counts_any, numbers_in
+from .answer_types import (
+    AnswerType,
+    WordSimilarity,
+    counted_words,
+    counts_any,
+    numbers_in,
+    spans_of_type,
+)
 from .text import STOPWORDS, WH_WORDS, stem, tokens
 
 if TYPE_CHECKING:
@@ -114,18 +121,29 @@ def names_missing(
     return missing / total if total else 0.0
 
 
-def untyped(
-    kind: AnswerType, typed: bool, question: str, span: str, similar: WordSimilarity
-) -> float:
+def untyped(kind: AnswerType, typed: bool, question: str, span: str, words: CourseWords) -> float:
     """1 when the span lacks what the question asks for (see the module docstring)."""
     if kind is AnswerType.NONE:
         return 0.0
     if not typed:
         return 1.0 if kind in _STRICT_KINDS else CUE_UNTYPED
     counted = counted_words(question) if kind is AnswerType.NUMBER else []
-    if counted and not counts_any(span, counted, similar):
+    if counted and not counts_any(span, counted, words.similar):
+        return 1.0
+    if kind is AnswerType.NAME and not _new_name(question, span, words):
         return 1.0
     return 0.0
+
+
+def _new_name(question: str, span: str, words: CourseWords) -> bool:
+    """Whether the span names someone or something the question does not, other than the
+    course's own subject ("Soviet" answers no "who" in a course on Soviet policy)."""
+    asked = {stem(w) for w in tokens(question)}
+    for name in spans_of_type(span, AnswerType.NAME):
+        name_words = [w for w in tokens(name) if stem(w) not in asked]
+        if any(not words.is_topic(w) for w in name_words):
+            return True
+    return False
 
 
 class CourseWords(Protocol):
@@ -136,6 +154,8 @@ class CourseWords(Protocol):
     def rarity(self, word: str) -> float: ...
 
     def uses(self, word: str) -> bool: ...
+
+    def is_topic(self, word: str) -> bool: ...
 
 
 def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evidence:
@@ -151,7 +171,5 @@ def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evi
             retrieval.question, composed.window, words.rarity, words.similar, words.uses
         )
         * (FOLLOWUP_NAMES if retrieval.query != retrieval.question else 1.0),
-        untyped=untyped(
-            retrieval.kind, composed.typed, retrieval.question, composed.span, words.similar
-        ),
+        untyped=untyped(retrieval.kind, composed.typed, retrieval.question, composed.span, words),
     )

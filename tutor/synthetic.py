@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -32,7 +33,7 @@ import numpy as np
 from .answer_types import DATE_RE, NUMBER_RE, YEAR_RE
 from .course import Course
 from .quizgen import Fact, FactType, course_facts
-from .text import STOPWORDS, content_words, stem
+from .text import STOPWORDS, content_words, stem, tokens
 
 MAX_FACTS = 240  # answerable questions at most (spread evenly over the course)
 WINDOW = 7  # words kept on each side of the fact
@@ -40,6 +41,7 @@ DROP_SHARE = 0.45  # content words a paraphrase drops
 SWAP_SHARE = 0.3  # … and replaces by a near word of the course
 NEAR = (0.5, 0.85)  # the cosine band of a replacement: related, not the same word
 PER_KIND = 80  # unanswerable questions of each made kind at most
+TOPIC_SHARE = 0.10  # a word in this share of the sentences is the course's subject
 
 _WH = {
     FactType.DATE: "When",
@@ -171,9 +173,14 @@ def synthetic_questions(course: Course) -> list[SyntheticQuestion]:
     """The course's calibration set: answerable and unanswerable questions (module doc)."""
     near = _NearWords(course)
     facts = course_facts(course)
+    # the course's subject ("Soviet" in a course on Soviet policy) answers no question
+    frequency = Counter(w for p in course.passages for w in set(tokens(p.text)))
+    topical = TOPIC_SHARE * max(1, len(course.passages))
     candidates: list[tuple[int, str, list[str]]] = []
     for passage, sentence, found in facts:
         for fact in found:
+            if all(frequency[w] >= topical for w in tokens(fact.text)):
+                continue
             made = fact_question(sentence, fact)
             if made:
                 candidates.append((passage.passage_id, made[0], made[1]))
