@@ -36,7 +36,7 @@ from tutor.text import content_words
 from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 4  # 4: calibration.json (3: context vectors embedded again)
+FORMAT_VERSION = 5  # 5: calibration with the follow-up signal (4: calibration.json)
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 

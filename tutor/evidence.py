@@ -35,6 +35,7 @@ from .text import STOPWORDS, WH_WORDS, stem, tokens
 
 if TYPE_CHECKING:
     from .answering import Composed
+    from .domain import Passage
     from .retrieval import Retrieval
 
 # In a follow-up the topic is set by a turn that was answered, and a name the student adds
@@ -43,7 +44,8 @@ FOLLOWUP_NAMES = 0.5
 # A reason, outcome or reaction is recognised by cue words ("because", "as a result") that
 # many answers do without: their absence counts a quarter of a missing date or number.
 CUE_UNTYPED = 0.25
-FEATURES = ("dense", "coverage", "unknown", "names_missing", "untyped")
+FEATURES = ("dense", "coverage", "unknown", "names_missing", "untyped", "continues")
+CONTINUES_REACH = 3  # sentences after the last answer's within which a follow-up continues it
 # A question word counts as written in the window when it shares this long a prefix with a
 # window word ("Hungarian" ~ "Hungary", "Soviets" ~ "Soviet").
 NAME_PREFIX = 5
@@ -58,9 +60,17 @@ class Evidence:
     unknown: float
     names_missing: float
     untyped: float
+    continues: float = 0.0
 
     def vector(self) -> tuple[float, ...]:
-        return (self.dense, self.coverage, self.unknown, self.names_missing, self.untyped)
+        return (
+            self.dense,
+            self.coverage,
+            self.unknown,
+            self.names_missing,
+            self.untyped,
+            self.continues,
+        )
 
 
 def question_names(question: str) -> list[str]:
@@ -162,7 +172,7 @@ def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evi
     """The signals for an answer composed from a retrieval (see the module docstring)."""
     lead = composed.lead
     if lead is None:
-        return Evidence(0.0, 0.0, 1.0, 1.0, 1.0)
+        return Evidence(0.0, 0.0, 1.0, 1.0, 1.0, 0.0)
     return Evidence(
         dense=lead.dense,
         coverage=lead.coverage,
@@ -172,4 +182,16 @@ def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evi
         )
         * (FOLLOWUP_NAMES if retrieval.query != retrieval.question else 1.0),
         untyped=untyped(retrieval.kind, composed.typed, retrieval.question, composed.span, words),
+        continues=_continues(retrieval, lead.passage),
     )
+
+
+def _continues(retrieval: Retrieval, lead: Passage) -> float:
+    """1 when a follow-up's answer comes just after what the last answer cited, in the same
+    paragraph ("And how did Moscow react?" after the uprising): the conversation vouches for it."""
+    for pid in retrieval.previous:
+        distance = lead.passage_id - pid
+        # a paragraph's sentences are numbered in a row: `position` says how far back it goes
+        if 0 < distance <= CONTINUES_REACH and lead.position >= distance:
+            return 1.0
+    return 0.0

@@ -87,6 +87,7 @@ class Retrieval:
     best_dense: float
     best_coverage: float
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the query's
+    previous: tuple[int, ...] = ()  # in a follow-up, what the last answer cited
 
     @property
     def best(self) -> Scored | None:
@@ -259,6 +260,7 @@ class Retriever:
             best_dense=max(s.dense for s in scored),
             best_coverage=max(s.coverage for s in scored),
             vector=vector,
+            previous=tuple(sorted(previous)),
         )
 
     def _proximity(self, pid: int, previous: set[int]) -> float:

@@ -10,7 +10,7 @@ from tutor.abstention import PRIOR_THRESHOLD, PRIOR_WEIGHTS, AbstentionPolicy
 from tutor.evidence import FEATURES, Evidence
 
 # Fixed parameters, so the arithmetic below does not move when the prior changes.
-POLICY = AbstentionPolicy(weights=(1.0, 0.5, -0.5, -0.5, -0.3), threshold=0.5, slope=12.0)
+POLICY = AbstentionPolicy(weights=(1.0, 0.5, -0.5, -0.5, -0.3, 0.2), threshold=0.5, slope=12.0)
 DEFAULT = AbstentionPolicy()
 
 
@@ -20,15 +20,16 @@ def ev(
     unknown: float = 0.0,
     names: float = 0.0,
     untyped: float = 0.0,
+    continues: float = 0.0,
 ) -> Evidence:
-    return Evidence(dense, coverage, unknown, names, untyped)
+    return Evidence(dense, coverage, unknown, names, untyped, continues)
 
 
 def test_prior_is_sane() -> None:
     assert DEFAULT.weights == PRIOR_WEIGHTS
     assert DEFAULT.threshold == PRIOR_THRESHOLD
-    dense, coverage, unknown, names, untyped = DEFAULT.weights
-    assert dense == 1.0 and coverage > 0
+    dense, coverage, unknown, names, untyped, continues = DEFAULT.weights
+    assert dense == 1.0 and coverage > 0 and continues > 0
     assert unknown < 0 and names < 0 and untyped < 0
     assert len(DEFAULT.weights) == len(FEATURES)
 
@@ -58,6 +59,11 @@ def test_each_missing_signal_lowers_confidence_and_can_refuse() -> None:
     assert POLICY.answerable(base) is True
     assert POLICY.answerable(ev(0.7, names=1.0)) is False  # 0.2 < 0.5
     assert POLICY.answerable(ev(0.7, untyped=1.0)) is False  # 0.4 < 0.5
+
+
+def test_a_follow_up_that_continues_the_cited_passage_gains() -> None:
+    assert POLICY.answerable(ev(0.4)) is False
+    assert POLICY.answerable(ev(0.4, continues=1.0)) is True  # 0.6 >= 0.5
 
 
 def test_extreme_margins_do_not_overflow() -> None:
