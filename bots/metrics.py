@@ -20,6 +20,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
@@ -174,9 +175,13 @@ class LatencyMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            self.metrics.requests.labels(
-                route_of(self.routes, scope), scope["method"], str(status)
-            ).observe(time.perf_counter() - started)
+            # FastAPI's router leaves the route it chose in the scope; a request answered
+            # before routing (413, 429, CORS preflight) or by no route is matched here
+            served = scope.get("route")
+            route = served.path if isinstance(served, APIRoute) else route_of(self.routes, scope)
+            self.metrics.requests.labels(route, scope["method"], str(status)).observe(
+                time.perf_counter() - started
+            )
 
 
 def _authorised(request: Request, token: str) -> bool:
