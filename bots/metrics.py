@@ -38,6 +38,7 @@ BATCH_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
 WAIT_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)
 BUILD_BUCKETS = (1, 5, 15, 30, 60, 120, 300, 600, 1800)
 STORE_EFFECTS = ("not_remembered", "request_failed")
+CLIENT_LEFT = 499
 
 
 class Metrics:
@@ -164,7 +165,7 @@ class LatencyMiddleware:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500  # unless a response starts: an exception that escapes is answered 500
+        status: int | None = None
 
         async def send_and_note(message: Message) -> None:
             nonlocal status
@@ -174,12 +175,17 @@ class LatencyMiddleware:
 
         try:
             await self.app(scope, receive, send_and_note)
+        except Exception:
+            status = status or 500  # what the outermost error handler answers
+            raise
         finally:
             # FastAPI's router leaves the route it chose in the scope; a request answered
             # before routing (413, 429, CORS preflight) or by no route is matched here
             served = scope.get("route")
             route = served.path if isinstance(served, APIRoute) else route_of(self.routes, scope)
-            self.metrics.requests.labels(route, scope["method"], str(status)).observe(
+            # no response at all: the client left first (nginx's "client closed request")
+            code = str(status or CLIENT_LEFT)
+            self.metrics.requests.labels(route, scope["method"], code).observe(
                 time.perf_counter() - started
             )
 

@@ -5,6 +5,8 @@ state store errors, the index)."""
 from __future__ import annotations
 
 import shutil
+import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ import numpy as np
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from pydantic import ValidationError
+from starlette.testclient import TestClient
 
 from bots.http_app import create_app
 from bots.logsafe import Redactor, secrets_of
@@ -224,3 +227,28 @@ def test_the_metrics_token_is_kept_out_of_logs_and_repr() -> None:
     assert "s3cret-scraper-token" not in repr(settings)
     masked = Redactor(secrets_of(settings))("GET /metrics Bearer s3cret-scraper-token")
     assert masked == "GET /metrics Bearer ***"
+
+
+def test_a_crash_counts_as_500(tutor: Tutor, monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash() -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(tutor, "documents", crash)
+    # in process: over a socket uvicorn resets the connection after a crash's 500
+    with TestClient(create_app(Settings(), tutor), raise_server_exceptions=False) as c:
+        assert c.get("/v1/documents").status_code == 500
+        found = samples(c.get("/metrics").text)
+    count = "tutor_http_request_duration_seconds_count"
+    assert value(found, count, route="/v1/documents", method="GET", status="500") == 1
+
+
+def test_a_client_that_leaves_mid_body_counts_as_499(client: httpx.Client) -> None:
+    host, port = client.base_url.host, client.base_url.port
+    with socket.create_connection((host, port)) as raw:  # half a body, then gone
+        raw.sendall(b'POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"q')
+    count = "tutor_http_request_duration_seconds_count"
+    deadline = time.monotonic() + 10
+    while value(scrape(client), count, route="/v1/ask", method="POST", status="499") != 1:
+        assert time.monotonic() < deadline, "the abandoned request was not counted"
+        time.sleep(0.05)
+    assert value(scrape(client), count, route="/v1/ask", method="POST", status="500") == 0
