@@ -18,11 +18,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
+from tutor.observe import NO_OBSERVER
 from tutor.settings import Settings
 
 from .access import StudentAccess, redact_access_log
 from .asgi import BodyLimitMiddleware
 from .deps import TutorDep
+from .metrics import install_metrics
 from .ratelimit import RateLimiter, RateLimitMiddleware
 from .schemas import (
     OPEN_ERRORS,
@@ -98,12 +100,14 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redact_access_log()  # keys passed as ?key= must not reach the access log
+        observer = app.state.metrics or NO_OBSERVER
         if tutor is not None:
             app.state.tutor = tutor
+            tutor.observe(observer)
         else:
             from .wiring import build_tutor
 
-            app.state.tutor = await run_in_threadpool(build_tutor, config)
+            app.state.tutor = await run_in_threadpool(build_tutor, config, observer=observer)
         bot = await start_webhook_bot(config, app.state.tutor) if config.telegram_webhook else None
         app.state.telegram = bot
         try:
@@ -140,9 +144,15 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
             allow_headers=["Content-Type", "X-API-Key", "X-Tutor-Channel"],
             max_age=600,
         )
+    # added last, so outermost: it times the 413s, 429s and CORS answers too
+    app.state.metrics = install_metrics(app, config)
 
     @app.exception_handler(TutorError)
     async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
+        started: Tutor | None = getattr(request.app.state, "tutor", None)
+        if isinstance(exc, Unavailable) and started is not None:
+            # once the tutor is up, what a request finds unavailable is the state store
+            started.observer.store_failed("request_failed")
         return ProblemResponse({"detail": str(exc)}, status_code=_status_of(exc))
 
     @app.exception_handler(RequestValidationError)

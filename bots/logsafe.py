@@ -31,10 +31,15 @@ MIN_SECRET = 6  # shorter configured values would mask ordinary words, and guard
 
 
 def secrets_of(settings: Settings) -> list[str]:
-    """The configured secrets: bot token, webhook secret, a state store URL's password."""
+    """The configured secrets: bot token, webhook secret, metrics token, a state store URL's
+    password."""
     found = [
         s.get_secret_value()
-        for s in (settings.telegram_bot_token, settings.telegram_webhook_secret)
+        for s in (
+            settings.telegram_bot_token,
+            settings.telegram_webhook_secret,
+            settings.metrics_token,
+        )
         if s is not None
     ]
     if settings.state_url:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import ensure_lexicon, load_lexicon
@@ -12,6 +13,7 @@ from index.store import build_index, load_course, stale_reason
 from tutor.course import Course
 from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
 from tutor.errors import Unavailable
+from tutor.observe import NO_OBSERVER, Observer
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
 from tutor.settings import Settings
@@ -67,6 +69,7 @@ def ensure_index(
     force: bool = False,
     progress: bool = True,
     lexicon: Lexicon | None = None,
+    observer: Observer = NO_OBSERVER,
 ) -> str | None:
     """Build the index when forced, missing or stale; return why it was built, if it was.
 
@@ -83,14 +86,22 @@ def ensure_index(
     if reason is None:
         return None
     log.info("building the index: %s", reason)
+    started = time.perf_counter()
     if progress:
         _build_with_progress(settings, embedder, lexicon)
     else:
         build_index(settings.corpus_dir, settings.data_dir, embedder, lexicon=lexicon)
+    observer.index_built(time.perf_counter() - started)
     return reason
 
 
-def open_course(settings: Settings, embedder: Embedder, *, progress: bool = False) -> Course:
+def open_course(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    progress: bool = False,
+    observer: Observer = NO_OBSERVER,
+) -> Course:
     """The live index; a damaged one is rebuilt when auto_index is on and the course is there.
 
     A manifest that reads fine does not vouch for the other files (a truncated FAISS file,
@@ -103,14 +114,17 @@ def open_course(settings: Settings, embedder: Embedder, *, progress: bool = Fals
             raise Unavailable(f"{damaged} (TUTOR_AUTO_INDEX is off: run `tutor index`)") from None
         log.warning("rebuilding the index: %s", damaged)
         try:
-            ensure_index(settings, embedder, force=True, progress=progress)
+            ensure_index(settings, embedder, force=True, progress=progress, observer=observer)
         except Unavailable as why:
             raise Unavailable(f"{damaged}; it cannot be rebuilt: {why}") from None
     return load_course(settings.data_dir)
 
 
-def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
-    """Load the model, make sure the index is current, open the state store."""
+def build_tutor(
+    settings: Settings, *, progress: bool = False, observer: Observer = NO_OBSERVER
+) -> Tutor:
+    """Load the model, make sure the index is current, open the state store; report index
+    builds, answers and the model's batches to `observer`."""
     embedder = build_embedder(settings)
     # read (or built) once: the index build copies course words from it, serving looks words up
     lexicon = (
@@ -120,10 +134,10 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
     )
     if settings.auto_index:
         try:
-            ensure_index(settings, embedder, progress=progress, lexicon=lexicon)
+            ensure_index(settings, embedder, progress=progress, lexicon=lexicon, observer=observer)
         except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
             log.warning("the index could not be rebuilt; serving the last build: %s", exc)
-    course = open_course(settings, embedder, progress=progress)
+    course = open_course(settings, embedder, progress=progress, observer=observer)
     cores = os.cpu_count() or 1
     workers = settings.embed_workers
     if workers > 1:
@@ -140,5 +154,6 @@ def build_tutor(settings: Settings, *, progress: bool = False) -> Tutor:
         build_state_store(settings),
         limits=Limits(max_question_chars=settings.max_question_chars),
     )
+    tutor.observe(observer)
     tutor.quizzes.prepare()  # generate the quiz items now, not during the first answer
     return tutor

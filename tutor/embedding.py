@@ -7,15 +7,20 @@ model sits underneath.
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from concurrent.futures import Future
 
 import numpy as np
 
+from .observe import NO_OBSERVER, Observer
 from .ports import Embedder
+
+log = logging.getLogger(__name__)
 
 
 class _Wrapper:
@@ -138,7 +143,13 @@ class BatchingEmbedder(_Wrapper):
     other whenever request handling needs a core too.
     """
 
-    def __init__(self, inner: Embedder, max_batch: int = 64, workers: int = 1):
+    def __init__(
+        self,
+        inner: Embedder,
+        max_batch: int = 64,
+        workers: int = 1,
+        observer: Observer = NO_OBSERVER,
+    ):
         if max_batch < 1:
             raise ValueError(f"max_batch must be at least 1, got {max_batch}")
         if workers < 1:
@@ -146,7 +157,11 @@ class BatchingEmbedder(_Wrapper):
         super().__init__(inner)
         self.max_batch = max_batch
         self.workers = workers
-        self._queue: queue.SimpleQueue[tuple[list[str], Future[np.ndarray]]] = queue.SimpleQueue()
+        self.observer = observer  # told each model call's size and its requests' queue waits
+        # (texts, their result, when they were queued)
+        self._queue: queue.SimpleQueue[tuple[list[str], Future[np.ndarray], float]] = (
+            queue.SimpleQueue()
+        )
         self._threads: list[threading.Thread] = []
         self._start = threading.Lock()
         self._count = threading.Lock()
@@ -158,7 +173,7 @@ class BatchingEmbedder(_Wrapper):
             return np.zeros((0, self.dim), dtype=np.float32)
         self._ensure_workers()
         done: Future[np.ndarray] = Future()
-        self._queue.put((list(texts), done))
+        self._queue.put((list(texts), done, time.perf_counter()))
         return done.result()
 
     def _ensure_workers(self) -> None:
@@ -183,17 +198,34 @@ class BatchingEmbedder(_Wrapper):
                     break
                 batch.append(waiting)
                 size += len(waiting[0])
-            texts = [t for request, _ in batch for t in request]
+            texts = [t for request, _, _ in batch for t in request]
+            started = time.perf_counter()
             try:
                 vectors = self.inner.embed(texts)
             except BaseException as exc:  # hand the failure to every waiting caller
-                for _, done in batch:
+                for _, done, _ in batch:
                     done.set_exception(exc)
                 continue
+            seconds = time.perf_counter() - started
             with self._count:
                 self.batches += 1
                 self.requests += len(batch)
             offset = 0
-            for request, done in batch:
+            for request, done, _ in batch:
                 done.set_result(vectors[offset : offset + len(request)])
                 offset += len(request)
+            try:  # after the callers have their vectors: reporting is off their path
+                self.observer.embedded(len(texts), [started - at for _, _, at in batch], seconds)
+            except Exception:  # a broken observer must not stop the worker every caller needs
+                log.exception("the embedding observer failed")
+
+
+def batchers(embedder: Embedder) -> list[BatchingEmbedder]:
+    """The batching embedders in a chain of wrappers (each holds the next in `inner`)."""
+    found: list[BatchingEmbedder] = []
+    current: object = embedder
+    while current is not None:
+        if isinstance(current, BatchingEmbedder):
+            found.append(current)
+        current = getattr(current, "inner", None)
+    return found

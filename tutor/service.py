@@ -27,9 +27,11 @@ from .domain import (
     QuizItem,
     Turn,
 )
+from .embedding import batchers
 from .errors import InvalidInput, NotFound, Unavailable
 from .evidence import measure
 from .grading import grade
+from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, StateStore
 from .quizzes import KINDS, QuizBook, choose, progress
 from .retrieval import Retrieval, RetrievalWeights, Retriever
@@ -126,8 +128,15 @@ class Tutor:
         generate = quiz_generator or _default_generator
         self.quizzes = QuizBook(lambda: generate(course))
         self._store_warned_at = float("-inf")
+        self.observer: Observer = NO_OBSERVER
         self._known_keys: list[ApiKey] | None = None  # the last key list the store gave
         self._known_roles: dict[str, tuple[str, float]] = {}  # key hash -> (role, checked at)
+
+    def observe(self, observer: Observer) -> None:
+        """Report answers, state store failures and the model's batches to `observer`."""
+        self.observer = observer
+        for batcher in batchers(self.embedder):
+            batcher.observer = observer
 
     @property
     def index_version(self) -> str:
@@ -145,10 +154,12 @@ class Tutor:
         Every answer is written to the audit log with the channel it came through.
         """
         answer = self._answer(question, session_id)
+        channel = channel if channel in CHANNELS else "http"
+        self.observer.answered(channel, answer.answerable)
         record = AuditRecord(
             0,
             self.clock(),
-            channel if channel in CHANNELS else "http",
+            channel,
             answer.session_id,
             " ".join(question.split()),
             answer.text,
@@ -166,6 +177,7 @@ class Tutor:
         try:
             return call()
         except Unavailable as exc:
+            self.observer.store_failed("not_remembered")
             now = time.monotonic()
             if now - self._store_warned_at >= STORE_WARNING_EVERY:
                 self._store_warned_at = now

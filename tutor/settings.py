@@ -6,8 +6,9 @@ Built by entry points (CLI, app factory), never at import time.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -91,6 +92,12 @@ class Settings(BaseSettings):
         60, ge=0, description="Telegram messages and button presses a minute per user; 0 = off"
     )
     telegram_rate_limit_burst: int = Field(30, ge=1)
+    metrics: Literal["off", "open", "token"] = Field(
+        "open",
+        description="GET /metrics (Prometheus): off (404), open to whoever reaches the port, "
+        "or token (Authorization: Bearer TUTOR_METRICS_TOKEN)",
+    )
+    metrics_token: SecretStr | None = Field(None, description="the bearer token of /metrics")
 
     @field_validator("state_url")
     @classmethod
@@ -108,6 +115,14 @@ class Settings(BaseSettings):
             "state_url must start with sqlite:, memory:, redis:// or rediss://; "
             f"got one starting with {scheme!r}"
         )
+
+    @model_validator(mode="after")
+    def _metrics_token_given(self) -> Settings:
+        if self.metrics == "token" and not (
+            self.metrics_token and self.metrics_token.get_secret_value().strip()
+        ):
+            raise ValueError("TUTOR_METRICS=token needs TUTOR_METRICS_TOKEN")
+        return self
 
     def lexicon_path(self) -> Path:
         return self.lexicon_dir or self.data_dir / "lexicon"
