@@ -20,7 +20,7 @@ from .answer_types import AnswerType, has_new_answer, spans_of_type
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
-from .text import leans_back, stem, tokens
+from .text import STOPWORDS, leans_back, stem, tokens
 
 MAX_ANSWER_CHARS = 500
 MAX_QUOTE_CHARS = 600
@@ -167,7 +167,8 @@ class ExtractiveComposer:
                 len(w) > 3 and any(a.startswith(w) or w.startswith(a) for a in asked if len(a) > 3)
                 for w in words
             )
-            if words and not given and candidate not in found:
+            subject = words <= self.course.subject_words() | STOPWORDS
+            if words and not given and not subject and candidate not in found:
                 found.append(candidate)
         if retrieval.kind is AnswerType.DATE:
             found = [_with_year(span, c) for c in found]

@@ -10,6 +10,10 @@ import numpy as np
 from .domain import Document, Passage
 from .errors import NotFound
 from .ports import VectorIndex
+from .text import content_stems
+
+SUBJECT_SHARE = 0.10  # a word in this share of the sentences is the course's subject…
+SUBJECT_MIN = 5  # …and in at least this many (in a small course every word is frequent)
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Course:
     # the answer policy fitted to this course when it was indexed (see tutor/calibration.py)
     calibration: Mapping[str, object] | None = None
     _by_paragraph: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _subject: frozenset[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         groups: dict[int, list[int]] = {}
@@ -67,3 +72,17 @@ class Course:
             for s in doc.sections:
                 seen.setdefault(s.title, None)
         return list(seen)
+
+    def subject_words(self) -> frozenset[str]:
+        """Stems of the words in at least SUBJECT_SHARE of the sentences: the course's own
+        subject ("Soviet" in a course on Soviet policy), which answers no "who" or "what"."""
+        found = self._subject
+        if found is None:
+            counts: dict[str, int] = {}
+            for p in self.passages:
+                for word in set(content_stems(p.text)):
+                    counts[word] = counts.get(word, 0) + 1
+            least = max(SUBJECT_MIN, SUBJECT_SHARE * len(self.passages))
+            found = frozenset(w for w, n in counts.items() if n >= least and w.isalpha())
+            object.__setattr__(self, "_subject", found)
+        return found

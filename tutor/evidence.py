@@ -150,7 +150,7 @@ def _new_name(question: str, span: str, words: CourseWords) -> bool:
     course's own subject ("Soviet" answers no "who" in a course on Soviet policy)."""
     asked = {stem(w) for w in tokens(question)}
     for name in spans_of_type(span, AnswerType.NAME):
-        name_words = [w for w in tokens(name) if stem(w) not in asked]
+        name_words = [w for w in tokens(name) if stem(w) not in asked and w not in STOPWORDS]
         if any(not words.is_topic(w) for w in name_words):
             return True
     return False

@@ -45,7 +45,6 @@ CONTEXT_CREDIT = 0.5  # credit for a question word named in the sentence before
 PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points back to it
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
 SOFT_FULL = 0.85  # and above this the words are near-synonyms
-TOPIC_SHARE = 0.10  # a word in this share of the sentences is the course's subject
 SAME_WORD = 0.6  # two words this alike name the same thing ("planes" ~ "aircraft")
 NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
@@ -161,9 +160,8 @@ class Retriever:
         return self.bm25.idf.get(term, self._max_idf)
 
     def is_topic(self, word: str) -> bool:
-        """Whether the course names the word in at least TOPIC_SHARE of its sentences: the
-        course's subject ("Soviet" in a course on Soviet policy), never an answer of its own."""
-        return self.bm25.document_frequency(stem(word)) >= TOPIC_SHARE * max(self.bm25.size, 1)
+        """Whether the word is the course's own subject, never an answer of its own."""
+        return stem(word) in self.course.subject_words()
 
     def uses(self, word: str) -> bool:
         """Whether the course has the word (by stem) in a sentence or a title."""

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -41,7 +40,6 @@ DROP_SHARE = 0.45  # content words a paraphrase drops
 SWAP_SHARE = 0.3  # … and replaces by a near word of the course
 NEAR = (0.5, 0.85)  # the cosine band of a replacement: related, not the same word
 PER_KIND = 80  # unanswerable questions of each made kind at most
-TOPIC_SHARE = 0.10  # a word in this share of the sentences is the course's subject
 
 _WH = {
     FactType.DATE: "When",
@@ -173,13 +171,11 @@ def synthetic_questions(course: Course) -> list[SyntheticQuestion]:
     """The course's calibration set: answerable and unanswerable questions (module doc)."""
     near = _NearWords(course)
     facts = course_facts(course)
-    # the course's subject ("Soviet" in a course on Soviet policy) answers no question
-    frequency = Counter(w for p in course.passages for w in set(tokens(p.text)))
-    topical = TOPIC_SHARE * max(1, len(course.passages))
+    subject = course.subject_words()  # the course's subject answers no question
     candidates: list[tuple[int, str, list[str]]] = []
     for passage, sentence, found in facts:
         for fact in found:
-            if all(frequency[w] >= topical for w in tokens(fact.text)):
+            if all(stem(w) in subject for w in tokens(fact.text)):
                 continue
             made = fact_question(sentence, fact)
             if made:

@@ -76,6 +76,10 @@ def run_scenario(api: FakeBotAPI, student: Student) -> None:
 
     follow = student.say("What did it become?")
     assert "Iron Curtain" in follow["text"]
+    hungary = student.say("What happened in Hungary in 1956?")
+    assert "uprising broke out in Hungary" in hungary["text"]
+    reaction = student.say("And how did Moscow react?")  # the topic is the uprising, not Poland
+    assert "Soviet troops were introduced" in reaction["text"], reaction["text"]
     hostile = student.say("What is the capital of Australia? <script>alert(1)</script> & co")
     assert "doesn't cover" in hostile["text"] and "<script>" not in hostile["text"]
     check(hostile["text"])
