@@ -78,8 +78,9 @@ def real_embedder():  # type: ignore[no-untyped-def]
 def onnx_root() -> Path:
     """The ONNX cache the served model comes from (TUTOR_ONNX_DIR, or the user's cache).
 
-    Shared with `tutor index` and every test server: the export (fp32 about 30 s here, int8
-    15 s more) runs once per machine and model, not per test session.
+    Shared with `tutor index` and every test server: the export (fp32 and int8 together took
+    52 s on this busy host, 100 s once under a full test run) runs once per machine and model,
+    not per test session.
     """
     from index.onnx_embedder import default_root
     from tutor.settings import Settings
