@@ -33,6 +33,15 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _export_onnx(args: argparse.Namespace, settings: Settings) -> int:
+    from index.embedder import bundled_model_path
+    from index.onnx_embedder import default_root, ensure_export
+
+    path = settings.model_path or bundled_model_path()
+    print(ensure_export(path, settings.onnx_dir or default_root(), int8=settings.onnx_quantize))
+    return 0
+
+
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bots.schemas import AskResponse
 
@@ -190,6 +199,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even when up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=_index)
+
+    p = sub.add_parser(
+        "export-onnx", help="export the model to ONNX once (`index` and `serve` do when missing)"
+    )
+    p.set_defaults(run=_export_onnx)
 
     p = sub.add_parser("ask", help="ask one question")
     p.add_argument("question")

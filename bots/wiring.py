@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from index.embedder import SentenceTransformerEmbedder, bundled_model_path
+from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import ensure_lexicon, load_lexicon
 from index.store import build_index, load_course, stale_reason
 from tutor.course import Course
@@ -31,10 +31,18 @@ def limit_blas_threads() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def build_embedder(settings: Settings) -> SentenceTransformerEmbedder:
+def build_embedder(settings: Settings) -> ModelEmbedder:
     limit_blas_threads()
     path = settings.model_path or bundled_model_path()
-    return SentenceTransformerEmbedder(path, threads=settings.torch_threads)
+    if settings.embed_runtime == "torch":
+        return SentenceTransformerEmbedder(path, threads=settings.torch_threads)
+    # ONNX Runtime: exported once per model (a child process runs torch for that), then
+    # served without importing torch at all.
+    from index.onnx_embedder import OnnxEmbedder, default_root, ensure_export
+
+    root = settings.onnx_dir or default_root()
+    folder = ensure_export(path, root, int8=settings.onnx_quantize)
+    return OnnxEmbedder(folder, threads=settings.torch_threads)
 
 
 def build_state_store(settings: Settings) -> StateStore:

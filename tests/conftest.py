@@ -75,6 +75,29 @@ def real_embedder():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
+def onnx_root() -> Path:
+    """The ONNX cache the served model comes from (TUTOR_ONNX_DIR, or the user's cache).
+
+    Shared with `tutor index` and every test server: the export (fp32 and int8 together took
+    52 s on this busy host, 100 s once under a full test run) runs once per machine and model,
+    not per test session.
+    """
+    from index.onnx_embedder import default_root
+    from tutor.settings import Settings
+
+    return Settings().onnx_dir or default_root()
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(onnx_root: Path):  # type: ignore[no-untyped-def]
+    """The fp32 ONNX model on ONNX Runtime, exported first if it never was."""
+    from index.embedder import bundled_model_path
+    from index.onnx_embedder import OnnxEmbedder, ensure_export
+
+    return OnnxEmbedder(ensure_export(bundled_model_path(), onnx_root))
+
+
+@pytest.fixture(scope="session")
 def seed_data_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Path:  # type: ignore[no-untyped-def]
     """A data folder holding a real FAISS index of the seed corpus, built once."""
     from index.store import build_index

@@ -48,6 +48,17 @@ class Settings(BaseSettings):
         description="model calls run side by side when serving, each on cores / workers "
         "threads; default 1 (one call at a time on every core: the fastest lone answer)",
     )
+    embed_runtime: Literal["onnx", "torch"] = Field(
+        "onnx",
+        description="onnx: ONNX Runtime, no torch in the serving process (the model is "
+        "exported once per model into onnx_dir); torch: sentence-transformers",
+    )
+    onnx_quantize: bool = Field(
+        False, description="serve the int8 ONNX model (4x smaller; fp32 if int8 fails its check)"
+    )
+    onnx_dir: Path | None = Field(
+        None, description="where ONNX exports are kept, one per model; default ~/.cache/tutor/onnx"
+    )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     max_question_chars: int = Field(1000, ge=10, le=100_000)
