@@ -68,16 +68,17 @@ class SentenceTransformerEmbedder:
         return self._dim
 
     def token_vocabulary(self) -> list[str]:
-        """The tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
+        """The tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE),
+        in token id order: the order the vocabulary was learnt in, most frequent first."""
         tokenizer = getattr(self._model, "tokenizer", None)
         if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
             return []
         words = []
-        for token in tokenizer.get_vocab():
+        for token, _ in sorted(tokenizer.get_vocab().items(), key=lambda item: item[1]):
             if token.startswith("##"):
                 continue  # a word piece that continues a word, never a word of its own
             words.append(token.lstrip("▁Ġ"))
-        return sorted(set(words))
+        return list(dict.fromkeys(words))
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         import torch
