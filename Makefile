@@ -12,7 +12,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-re
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest eval clean browser bench loadtest first-answer
+.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest eval clean browser bench loadtest first-answer fresh-clone
 
 install: $(STAMP)
 
@@ -81,6 +81,11 @@ bench: install
 # for four documents (~100 KB), with an empty lexicon cache: writes bench/first_answer.json.
 first-answer: install
 	$(BIN)/python -m bench.first_answer
+
+# Seconds from `make run` in a fresh clone of this checkout's HEAD to its first answer (pip
+# included, no apt).
+fresh-clone:
+	sh bench/fresh_clone.sh
 
 # 20,000 /v1/ask at 64 clients against `tutor serve` on loopback, watching its RSS: writes
 # bench/loadtest.json; fails on any non-200 or on RSS growing 10% or more during the run.
