@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
-APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
@@ -31,7 +31,7 @@ browser:
 # without its recommends, which would pull the engine (docker.io, containerd, runc, iptables).
 compose-cli:
 	@command -v docker-compose >/dev/null 2>&1 || \
-	  (apt-get update -qq && $(APT_GET) docker-compose) || \
+	  (apt-get update -qq && $(APT_GET) --no-install-recommends docker-compose) || \
 	  echo "docker-compose could not be installed: the compose validation test will be skipped"
 
 # torch first, from the CPU wheel on this machine's disk: a plain install would pull CUDA.

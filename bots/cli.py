@@ -23,10 +23,12 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     from .wiring import build_embedder, build_lexicon_now, ensure_index
 
     embedder = build_embedder(settings)
+    lexicon = build_lexicon_now(settings, embedder) if args.lexicon else None
     if args.lexicon:
-        lexicon = build_lexicon_now(settings, embedder)
         print(f"lexicon: {len(lexicon) if lexicon else 0} words in {settings.lexicon_path()}")
-    reason = ensure_index(settings, embedder, force=args.force, progress=not args.quiet)
+    reason = ensure_index(
+        settings, embedder, force=args.force, progress=not args.quiet, lexicon=lexicon
+    )
     manifest = read_manifest(settings.data_dir) or {}
     state = f"built ({reason})" if reason else "up to date"
     print(

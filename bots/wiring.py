@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from index.embedder import SentenceTransformerEmbedder, bundled_model_path
-from index.lexicon import build_lexicon, load_lexicon, model_words
+from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
 from index.store import build_index, load_course, stale_reason
 from tutor.course import Course
 from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
@@ -97,15 +97,11 @@ def cached_lexicon(settings: Settings, embedder: Embedder) -> Lexicon | None:
 
 def build_lexicon_now(settings: Settings, embedder: Embedder) -> Lexicon | None:
     """The model's lexicon as configured, built first (with progress) when the cache lacks it."""
-    words = model_words(embedder, settings.lexicon_words)
-    if not words:
-        return None
-    found = load_lexicon(settings.lexicon_path(), embedder, words)
-    if found is not None:
+    found = cached_lexicon(settings, embedder)
+    if found is not None or settings.lexicon_words == 0:
         return found
-    log.info("building the lexicon: %d words into %s", len(words), settings.lexicon_path())
     with shown_progress("lexicon", "word", log) as update:
-        return build_lexicon(settings.lexicon_path(), embedder, words, update)
+        return ensure_lexicon(settings.lexicon_path(), embedder, update, settings.lexicon_words)
 
 
 def build_lexicon_in_background(

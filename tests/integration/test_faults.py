@@ -134,7 +134,8 @@ def builds(data: Path) -> list[str]:
 
 # --- a. kill -9 during an index build ---------------------------------------------------------
 
-PROGRESS = re.compile(r"(\d+)/(\d+) \[")
+# progress as a bar on a terminal ("99/721 [") or, as here, as log lines ("99/721 text (13%)")
+PROGRESS = re.compile(r"(\d+)/(\d+) (?:\[|text \()")
 
 
 def test_kill_9_mid_embedding_leaves_the_previous_index_serving(
@@ -156,7 +157,11 @@ def test_kill_9_mid_embedding_leaves_the_previous_index_serving(
         seen = PROGRESS.findall(indexing.output())
         return any(0 < int(done) < int(total) for done, total in seen)
 
-    indexing.wait_for(mid_embedding, START_TIMEOUT, "embedding progress")
+    try:
+        indexing.wait_for(mid_embedding, START_TIMEOUT, "embedding progress")
+    except AssertionError:
+        indexing.stop()  # not left running into the next tests
+        raise
     indexing.kill9()
     done, total = (int(n) for n in PROGRESS.findall(indexing.output())[-1])
     assert done < total, "the build finished before it was killed: nothing was tested"
