@@ -3,20 +3,25 @@
 A question's content words that its course lacks are embedded with it, unless the lexicon
 holds them. For each question set and its course, this prints the share of those words that
 a lexicon of the model's N most frequent words holds, for several N (all = every word of the
-tokenizer's vocabulary). Only the tokenizer is read: no model call.
+tokenizer's vocabulary). Then, for the seed and the four-document course of
+`bench/first_answer.py`, the texts an index build embeds without the lexicon and with the
+configured one. Only the tokenizer is read: no model call.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from index.documents import read_corpus
 from index.embedder import bundled_model_path
 from index.lexicon import lexicon_words
 from index.store import parse_texts, vocabulary_of
+from tutor.settings import LEXICON_WORDS
 from tutor.text import content_words
 
+from .first_answer import make_course
 from .questions import base_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +66,16 @@ def main() -> int:
             + " | ".join(f"{s:.2f}" for s in shares)
             + " |"
         )
-    print(f"\n(all = {len(rank):,} words)")
+    print(f"\n(all = {len(rank):,} words)\n")
+    print(f"| course | sentences | course words | texts embedded | with {LEXICON_WORDS:,} words |")
+    print("| --- | --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in ("seed", "four"):
+            documents, passages = parse_texts(read_corpus(make_course(name, Path(tmp) / name)))
+            words = vocabulary_of(documents, passages)
+            held = sum(1 for w in words if rank.get(w, len(rank)) < LEXICON_WORDS)
+            texts = 2 * len(passages) + len(words)
+            print(f"| {name} | {len(passages)} | {len(words)} | {texts:,} | {texts - held:,} |")
     return 0
 
 
