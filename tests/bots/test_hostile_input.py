@@ -432,6 +432,20 @@ def test_body_limit_counts_streamed_bytes(
         assert set(json.loads(body)) == {"detail"}
 
 
+def test_body_limit_never_asks_a_client_waiting_for_100_continue_for_its_body() -> None:
+    async def receive() -> Message:  # reading would send "100 Continue": the body would follow
+        raise AssertionError("the body was asked for")
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    headers = [(b"content-length", b"100000"), (b"expect", b"100-continue")]
+    asyncio.run(BodyLimitMiddleware(_echo, max_bytes=LIMIT)(_scope(headers), receive, send))
+    assert sent[0]["status"] == 413 and not sent[-1].get("more_body")
+
+
 def test_body_limit_leaves_quietly_when_the_client_disconnects() -> None:
     called = False
 
