@@ -27,6 +27,9 @@ def tutor(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[s
     )
 
 
+# Seven `tutor` processes, each importing torch and loading the model (over 40 s apiece on two
+# cores shared with other test suites): no cold step, but more than the default 300 s there.
+@pytest.mark.timeout(900)
 def test_index_then_ask_then_rebuild_when_the_course_changes(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(SEED_CORPUS, corpus)
