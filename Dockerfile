@@ -44,10 +44,11 @@ RUN useradd --system --create-home --uid 10001 --shell /usr/sbin/nologin tutor \
     && chown tutor:tutor /app/data
 USER tutor
 
-# The index (and the model's word lexicon) of the bundled course, built now with the baked-in
-# model, offline: a container serves within seconds of starting, and every replica reads the
-# same files. A different course mounted at /app/corpus is indexed on start (TUTOR_AUTO_INDEX).
-RUN tutor index --quiet
+# The index of the bundled course and the model's word lexicon (in ~tutor/.cache/tutor), built
+# now with the baked-in model, offline: a container serves within seconds of starting, and
+# every replica reads the same files. A different course mounted at /app/corpus is indexed on
+# start (TUTOR_AUTO_INDEX).
+RUN tutor index --quiet --lexicon
 
 EXPOSE 8000
 # Liveness only (the process answers); /readyz also checks the index, the model and the state

@@ -1,28 +1,37 @@
-# `make run` and `make test` are all a fresh machine needs.
+# `make run` and `make test` are all a fresh machine needs. `make run` installs only what
+# serving needs (the venv, no apt); `make test` adds the dev tools, Chromium and docker-compose.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 HOST ?= 127.0.0.1
 PORT ?= 8000
+APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: compose-cli install run index serve test lint typecheck pytest eval clean browser bench loadtest
+.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest eval clean browser bench loadtest first-answer fresh-clone
 
-install: $(STAMP) browser compose-cli
+install: $(STAMP)
+
+dev: $(DEV_STAMP)
+
+# What the tests need besides the venv: its dev tools and two Debian packages.
+test-tools: dev browser compose-cli
 
 # Debian's Chromium for the widget's browser test (Playwright drives it; it never downloads one).
 browser:
 	@command -v chromium >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || \
+	  (apt-get update -qq && $(APT_GET) chromium) || \
 	  echo "chromium could not be installed: the browser test will be skipped"
 
-# Debian's docker-compose (v1, Python) checks docker-compose.yml with no Docker engine running.
+# Debian's docker-compose (v1, Python) checks docker-compose.yml with no Docker engine running;
+# without its recommends, which would pull the engine (docker.io, containerd, runc, iptables).
 compose-cli:
 	@command -v docker-compose >/dev/null 2>&1 || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker-compose) || \
+	  (apt-get update -qq && $(APT_GET) --no-install-recommends docker-compose) || \
 	  echo "docker-compose could not be installed: the compose validation test will be skipped"
 
 # torch first, from the CPU wheel on this machine's disk: a plain install would pull CUDA.
@@ -30,25 +39,31 @@ compose-cli:
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt torch==2.13.0
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e .
 	touch $(STAMP)
+
+# The test and lint tools, on top of the serving install.
+$(DEV_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(DEV_STAMP)
 
 index: install
 	$(BIN)/tutor index
 
-run: index
+# `tutor serve` builds a missing or stale index itself, with one model load instead of two.
+run: install
 	$(BIN)/tutor serve --host $(HOST) --port $(PORT)
 
 serve: run
 
-lint: install
+lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: install
+typecheck: dev
 	$(BIN)/mypy
 
-pytest: install
+pytest: test-tools
 	$(BIN)/pytest
 
 test: lint typecheck pytest
@@ -61,6 +76,16 @@ eval:
 # Performance figures on this machine: writes bench/results.json and bench/results.md.
 bench: install
 	$(BIN)/python -m bench.run
+
+# Seconds from `tutor serve` on a new data folder to its first answer, for the seed course and
+# for four documents (~100 KB), with an empty lexicon cache: writes bench/first_answer.json.
+first-answer: install
+	$(BIN)/python -m bench.first_answer
+
+# Seconds from `make run` in a fresh clone of this checkout's HEAD to its first answer (pip
+# included, no apt).
+fresh-clone:
+	sh bench/fresh_clone.sh
 
 # 20,000 /v1/ask at 64 clients against `tutor serve` on loopback, watching its RSS: writes
 # bench/loadtest.json; fails on any non-200 or on RSS growing 10% or more during the run.

@@ -18,6 +18,7 @@ from index.lexicon import ensure_lexicon
 from index.store import build_index, parse_corpus, vocabulary_of
 from index.vectors import FaissVectorIndex
 from tutor.embedding import Lexicon
+from tutor.settings import Settings
 
 from .stats import summary_ms
 from .synth import CourseWriter, write_course
@@ -161,10 +162,10 @@ class _Phases:
 def build_lexicon_once(
     embedder: SentenceTransformerEmbedder, root: Path
 ) -> tuple[Lexicon, dict[str, Any]]:
-    """The model's lexicon, built into `root` as `tutor index` builds it once per model (not
-    per course); `root` must outlive the builds that copy words from it."""
+    """The model's lexicon as configured, built into `root` as a server builds it once per
+    model (not per course); `root` must outlive the builds that copy words from it."""
     t0 = time.perf_counter()
-    lexicon = ensure_lexicon(root, embedder)
+    lexicon = ensure_lexicon(root, embedder, limit=Settings().lexicon_words)
     wall = time.perf_counter() - t0
     if lexicon is None:
         raise RuntimeError("the model's tokenizer lists no words: no lexicon")

@@ -258,7 +258,7 @@ def markdown(r: dict[str, Any]) -> str:
         f"| the model's ceiling: distinct questions embedded in batches of "
         f"{_batch_sizes(r)} (best) | {_fmt(ceiling.get('best_questions_per_s'))}"
         f" questions/s ({_ceiling_note(r)}) |",
-        f"| lexicon: single-word vectors, built once per model by `tutor index` | "
+        f"| lexicon: frequent words' vectors, built once per model (`tutor index --lexicon`) | "
         f"{lexicon.get('words')} words, {_fmt(lexicon.get('wall_s'))} s |",
         f"| bare model load, process start → embedder constructed (median of "
         f"{len(bare.get('runs', []))}) | {_fmt(bare.get('median_ready_s'), 2)} s "

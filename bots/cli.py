@@ -20,10 +20,15 @@ from . import logsafe
 def _index(args: argparse.Namespace, settings: Settings) -> int:
     from index.store import read_manifest
 
-    from .wiring import build_embedder, ensure_index
+    from .wiring import build_embedder, build_lexicon_now, ensure_index
 
     embedder = build_embedder(settings)
-    reason = ensure_index(settings, embedder, force=args.force, progress=not args.quiet)
+    lexicon = build_lexicon_now(settings, embedder) if args.lexicon else None
+    if args.lexicon:
+        print(f"lexicon: {len(lexicon) if lexicon else 0} words in {settings.lexicon_path()}")
+    reason = ensure_index(
+        settings, embedder, force=args.force, progress=not args.quiet, lexicon=lexicon
+    )
     manifest = read_manifest(settings.data_dir) or {}
     state = f"built ({reason})" if reason else "up to date"
     print(
@@ -96,15 +101,17 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     from tutor.errors import Unavailable
 
     from .telegram_bot import build_application, publish_commands
-    from .wiring import build_tutor
+    from .wiring import Background, build_tutor, start_background
 
     if settings.telegram_bot_token is None:
         print("tutor: set TELEGRAM_BOT_TOKEN to run the Telegram bot", file=sys.stderr)
         return 2
 
     async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        app.bot_data["tutor"] = await asyncio.to_thread(build_tutor, settings)
+        later: Background = []
+        app.bot_data["tutor"] = await asyncio.to_thread(build_tutor, settings, background=later)
         await publish_commands(app.bot)
+        start_background(later)
 
     app = build_application(
         settings.telegram_bot_token.get_secret_value(),
@@ -174,16 +181,19 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .allocator import start_trimming
     from .http_app import create_app
-    from .wiring import build_tutor
+    from .wiring import Background, build_tutor
 
     host = args.host or settings.host
     port = args.port or settings.port
     # built before the server starts, so a broken index is one clear line and exit code 2,
     # not a traceback inside the server's start-up
-    tutor = build_tutor(settings, progress=True)
+    later: Background = []
+    tutor = build_tutor(settings, progress=True, background=later)
     trimming = start_trimming()
     try:
-        uvicorn.run(create_app(settings, tutor), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings, tutor, background=later), host=host, port=port, log_level="info"
+        )
     finally:
         if trimming is not None:
             trimming.set()
@@ -198,6 +208,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("index", help="build the index if missing or stale")
     p.add_argument("--force", action="store_true", help="rebuild even when up to date")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--lexicon",
+        action="store_true",
+        help="also build the model's lexicon now if the cache lacks it (for images: otherwise "
+        "a server builds it in the background)",
+    )
     p.set_defaults(run=_index)
 
     p = sub.add_parser(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
@@ -93,9 +93,17 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     return bot
 
 
-def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> FastAPI:
-    """The ASGI app. Pass a ready `tutor` (tests), or settings to build one on start-up."""
+def create_app(
+    settings: Settings | None = None,
+    tutor: Tutor | None = None,
+    background: list[Callable[[], object]] | None = None,
+) -> FastAPI:
+    """The ASGI app. Pass a ready `tutor` (tests), or settings to build one on start-up.
+
+    `background`: work `build_tutor` left for later (see wiring), started once the app is up.
+    """
     config = settings or Settings()
+    later = background if background is not None else []
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -107,9 +115,15 @@ def create_app(settings: Settings | None = None, tutor: Tutor | None = None) -> 
         else:
             from .wiring import build_tutor
 
-            app.state.tutor = await run_in_threadpool(build_tutor, config, observer=observer)
+            app.state.tutor = await run_in_threadpool(
+                build_tutor, config, background=later, observer=observer
+            )
         bot = await start_webhook_bot(config, app.state.tutor) if config.telegram_webhook else None
         app.state.telegram = bot
+        if later:  # the server listens a moment after this
+            from .wiring import start_background
+
+            start_background(later)
         try:
             yield
         finally:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-import sys
+import threading
 import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
-from index.lexicon import ensure_lexicon, load_lexicon
+from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
 from index.store import build_index, load_course, stale_reason
 from tutor.course import Course
 from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
@@ -20,7 +22,12 @@ from tutor.settings import Settings
 from tutor.stores.memory import MemoryStateStore
 from tutor.stores.sqlite import SQLiteStateStore
 
+from .progress import progress as shown_progress
+
 log = logging.getLogger(__name__)
+
+# Work to start once the service answers (a missing lexicon's build): see build_tutor.
+Background = list[Callable[[], object]]
 
 
 def limit_blas_threads() -> None:
@@ -34,15 +41,21 @@ def limit_blas_threads() -> None:
 def build_embedder(settings: Settings) -> ModelEmbedder:
     limit_blas_threads()
     path = settings.model_path or bundled_model_path()
+    log.info("loading the model from %s (%s)", path, settings.embed_runtime)
+    t0 = time.monotonic()
+    embedder: ModelEmbedder
     if settings.embed_runtime == "torch":
-        return SentenceTransformerEmbedder(path, threads=settings.torch_threads)
-    # ONNX Runtime: exported once per model (a child process runs torch for that), then
-    # served without importing torch at all.
-    from index.onnx_embedder import OnnxEmbedder, default_root, ensure_export
+        embedder = SentenceTransformerEmbedder(path, threads=settings.torch_threads)
+    else:
+        # ONNX Runtime: exported once per model (a child process runs torch for that), then
+        # served without importing torch at all.
+        from index.onnx_embedder import OnnxEmbedder, default_root, ensure_export
 
-    root = settings.onnx_dir or default_root()
-    folder = ensure_export(path, root, int8=settings.onnx_quantize)
-    return OnnxEmbedder(folder, threads=settings.torch_threads)
+        root = settings.onnx_dir or default_root()
+        folder = ensure_export(path, root, int8=settings.onnx_quantize)
+        embedder = OnnxEmbedder(folder, threads=settings.torch_threads)
+    log.info("model %s loaded in %.1f s", embedder.name, time.monotonic() - t0)
+    return embedder
 
 
 def build_state_store(settings: Settings) -> StateStore:
@@ -53,21 +66,6 @@ def build_state_store(settings: Settings) -> StateStore:
 
         return RedisStateStore(settings.state_url)
     return SQLiteStateStore(settings.sqlite_path())
-
-
-def _build_with_progress(settings: Settings, embedder: Embedder, lexicon: Lexicon | None) -> None:
-    from tqdm import tqdm
-
-    with tqdm(total=0, unit="text", desc="embedding", file=sys.stderr) as bar:
-
-        def update(done: int, total: int) -> None:
-            bar.total = total
-            bar.n = done
-            bar.refresh()
-
-        build_index(
-            settings.corpus_dir, settings.data_dir, embedder, progress=update, lexicon=lexicon
-        )
 
 
 def ensure_index(
@@ -81,11 +79,9 @@ def ensure_index(
 ) -> str | None:
     """Build the index when forced, missing or stale; return why it was built, if it was.
 
-    The model's lexicon (course-independent word vectors) is built too when it is missing,
-    unless the caller passes the one it already holds.
+    Course words the model's lexicon holds are copied from it (the one passed, else the one in
+    the cache if built); without one they are embedded, which gives the same vectors.
     """
-    if lexicon is None:
-        lexicon = ensure_lexicon(settings.lexicon_path(), embedder)
     reason = (
         "rebuild requested"
         if force
@@ -93,14 +89,60 @@ def ensure_index(
     )
     if reason is None:
         return None
+    if lexicon is None:
+        lexicon = cached_lexicon(settings, embedder)
     log.info("building the index: %s", reason)
-    started = time.perf_counter()
-    if progress:
-        _build_with_progress(settings, embedder, lexicon)
-    else:
-        build_index(settings.corpus_dir, settings.data_dir, embedder, lexicon=lexicon)
-    observer.index_built(time.perf_counter() - started)
+    t0 = time.monotonic()
+    with shown_progress("embedding", "text", log, bar=None if progress else False) as update:
+        build_index(
+            settings.corpus_dir, settings.data_dir, embedder, progress=update, lexicon=lexicon
+        )
+    took = time.monotonic() - t0
+    observer.index_built(took)
+    log.info("index built in %.1f s", took)
     return reason
+
+
+def cached_lexicon(settings: Settings, embedder: Embedder) -> Lexicon | None:
+    """The model's lexicon as configured, if the cache holds it; never builds it."""
+    words = model_words(embedder, settings.lexicon_words)
+    return load_lexicon(settings.lexicon_path(), embedder, words) if words else None
+
+
+def build_lexicon_now(settings: Settings, embedder: Embedder) -> Lexicon | None:
+    """The model's lexicon as configured, built first (with progress) when the cache lacks it."""
+    found = cached_lexicon(settings, embedder)
+    if found is not None or settings.lexicon_words == 0:
+        return found
+    with shown_progress("lexicon", "word", log) as update:
+        return ensure_lexicon(settings.lexicon_path(), embedder, update, settings.lexicon_words)
+
+
+def build_lexicon_in_background(
+    root: Path, embedder: Embedder, words: Sequence[str], ready: Callable[[Lexicon], None]
+) -> threading.Thread:
+    """Build the lexicon on a daemon thread, logging progress, and hand it to `ready`.
+
+    `embedder` is the serving one: the build's small batches queue with the questions
+    instead of running beside them on the same cores.
+    """
+
+    def run() -> None:
+        t0 = time.monotonic()
+        log.info("building the lexicon in the background: %d words into %s", len(words), root)
+        try:
+            with shown_progress("lexicon", "word", log, bar=False) as update:
+                lexicon = build_lexicon(root, embedder, words, update)
+        except Exception:  # answers go on without it; the next start tries again
+            log.exception("the lexicon could not be built; words go to the model")
+            return
+        ready(lexicon)
+        took = time.monotonic() - t0
+        log.info("lexicon of %d words in use (built in %.0f s)", len(lexicon), took)
+
+    thread = threading.Thread(target=run, name="lexicon-build", daemon=True)
+    thread.start()
+    return thread
 
 
 def open_course(
@@ -129,17 +171,23 @@ def open_course(
 
 
 def build_tutor(
-    settings: Settings, *, progress: bool = False, observer: Observer = NO_OBSERVER
+    settings: Settings,
+    *,
+    progress: bool = False,
+    background: Background | None = None,
+    observer: Observer = NO_OBSERVER,
 ) -> Tutor:
     """Load the model, make sure the index is current, open the state store; report index
-    builds, answers and the model's batches to `observer`."""
+    builds, answers and the model's batches to `observer`.
+
+    Nothing here waits for the model's lexicon: when the cache lacks it, the tutor answers
+    without it, and a server (which passes `background` and starts what it finds there once
+    it listens) builds it then and swaps it in.
+    """
     embedder = build_embedder(settings)
-    # read (or built) once: the index build copies course words from it, serving looks words up
-    lexicon = (
-        ensure_lexicon(settings.lexicon_path(), embedder)
-        if settings.auto_index
-        else load_lexicon(settings.lexicon_path(), embedder)
-    )
+    words = model_words(embedder, settings.lexicon_words)
+    # read once: the index build copies course words from it, serving looks words up
+    lexicon = load_lexicon(settings.lexicon_path(), embedder, words) if words else None
     if settings.auto_index:
         try:
             ensure_index(settings, embedder, progress=progress, lexicon=lexicon, observer=observer)
@@ -153,9 +201,11 @@ def build_tutor(
         # load (156 against 135 at 32 clients here), a slower lone answer (7.6 against 6.1 ms
         # for the model alone).
         embedder.set_threads(max(1, cores // workers))
-    serving: Embedder = BatchingEmbedder(embedder, workers=workers)
-    if lexicon is not None:
-        serving = LexiconEmbedder(serving, lexicon)
+    batching = BatchingEmbedder(embedder, workers=workers)
+    serving = LexiconEmbedder(batching, lexicon)
+    if lexicon is None and words and background is not None:
+        root = settings.lexicon_path()
+        background.append(lambda: build_lexicon_in_background(root, batching, words, serving.use))
     tutor = Tutor(
         course,
         CachingEmbedder(serving),
@@ -165,3 +215,10 @@ def build_tutor(
     tutor.observe(observer)
     tutor.quizzes.prepare()  # generate the quiz items now, not during the first answer
     return tutor
+
+
+def start_background(work: Background) -> None:
+    """Start what `build_tutor` left for later (call once the service answers)."""
+    for start in work:
+        start()
+    work.clear()

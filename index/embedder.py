@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -41,14 +41,15 @@ def model_name(model_path: Path) -> str:
     return model_path.name if model_path.name != "model" else model_path.parent.name
 
 
-def whole_words(vocabulary: Iterable[str]) -> list[str]:
-    """A tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
+def whole_words(vocabulary: Mapping[str, int]) -> list[str]:
+    """A tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE), in
+    token id order: the order the vocabulary was learnt in, most frequent first."""
     words = []
-    for token in vocabulary:
+    for token, _ in sorted(vocabulary.items(), key=lambda item: item[1]):
         if token.startswith("##"):
             continue  # a word piece that continues a word, never a word of its own
         words.append(token.lstrip("▁Ġ"))
-    return sorted(set(words))
+    return list(dict.fromkeys(words))
 
 
 class NamedModel:
@@ -100,7 +101,7 @@ class SentenceTransformerEmbedder(NamedModel):
         torch.set_num_threads(max(1, threads))
 
     def token_vocabulary(self) -> list[str]:
-        """The tokenizer's whole-word entries, markers stripped (WordPiece, SentencePiece, BPE)."""
+        """The tokenizer's whole words, most frequent first (see `whole_words`)."""
         tokenizer = getattr(self._model, "tokenizer", None)
         if tokenizer is None or not hasattr(tokenizer, "get_vocab"):
             return []

@@ -26,10 +26,14 @@ HELDOUT_SET = ROOT / "tests" / "eval" / "heldout.jsonl"
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-# The model's word lexicon takes seconds to build: servers started by tests share one, built
-# by the first that needs it (it is keyed and checked by model, so a stale one is rebuilt).
+# No test waits for the model's lexicon: servers answer without it and build it in the
+# background. Tests use a small one (about a second to build), shared by the servers they
+# start; it is checked by model and words, so one of other words is rebuilt.
+TEST_LEXICON_WORDS = "500"
+os.environ.setdefault("TUTOR_LEXICON_WORDS", TEST_LEXICON_WORDS)
 os.environ.setdefault(
-    "TUTOR_LEXICON_DIR", os.path.join(tempfile.gettempdir(), "tutor-test-lexicon")
+    "TUTOR_LEXICON_DIR",
+    os.path.join(tempfile.gettempdir(), f"tutor-test-lexicon-{TEST_LEXICON_WORDS}"),
 )
 os.environ.setdefault("PTB_TIMEDELTA", "true")  # PTB 22's durations as timedeltas, no warnings
 

@@ -38,7 +38,7 @@ def service(name: str) -> dict[str, Any]:
 
 @pytest.mark.skipif(
     shutil.which("docker-compose") is None,
-    reason="docker-compose is not installed (`make install` brings Debian's)",
+    reason="docker-compose is not installed (`make test` brings Debian's)",
 )
 def test_compose_file_passes_docker_compose_config() -> None:
     run = subprocess.run(

@@ -113,14 +113,24 @@ class LexiconEmbedder(_Wrapper):
 
     A question's words that the course lacks are embedded for soft matching ("erected" for
     "built"). Alone they cost as much as the question itself; looked up, almost nothing.
+    The lexicon may come later (`use`, once a background build is done): until then every
+    text goes to the model, which gives the same vectors.
     """
 
-    def __init__(self, inner: Embedder, lexicon: Lexicon):
+    def __init__(self, inner: Embedder, lexicon: Lexicon | None = None):
         super().__init__(inner)
         self.lexicon = lexicon
 
+    def use(self, lexicon: Lexicon) -> None:
+        """Look words up in `lexicon` from now on (one reference swap: calls in flight finish
+        with the lexicon they started with)."""
+        self.lexicon = lexicon
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        found = [self.lexicon.get(t) for t in texts]
+        lexicon = self.lexicon
+        if lexicon is None:
+            return self.inner.embed(texts)
+        found = [lexicon.get(t) for t in texts]
         missing = [t for t, v in zip(texts, found, strict=True) if v is None]
         if not missing:
             if not texts:

@@ -5,11 +5,27 @@ Built by entry points (CLI, app factory), never at import time.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The model's most frequent words given a precomputed vector (see index/lexicon.py): rarer
+# words are embedded when a question uses them, at the same cost as without a lexicon.
+LEXICON_WORDS = 12_000
+
+
+def user_cache_dir() -> Path | None:
+    """$XDG_CACHE_HOME, else ~/.cache; None when there is no home to put it in."""
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg)
+    try:
+        return Path.home() / ".cache"
+    except RuntimeError:  # no HOME and no passwd entry
+        return None
 
 
 class Settings(BaseSettings):
@@ -25,8 +41,15 @@ class Settings(BaseSettings):
     )
     lexicon_dir: Path | None = Field(
         None,
-        description="where the model's word vectors are kept (built once per model); "
-        "default <data_dir>/lexicon",
+        description="where the model's word vectors are kept, one lexicon per model shared by "
+        "every data folder; default $XDG_CACHE_HOME/tutor/lexicon (~/.cache/tutor/lexicon)",
+    )
+    lexicon_words: int = Field(
+        LEXICON_WORDS,
+        ge=0,
+        le=100_000,
+        description="how many of the model's most frequent words the lexicon holds (built in "
+        "the background after the server is up when missing); 0 = no lexicon",
     )
     state_url: str | None = Field(
         None,
@@ -136,7 +159,10 @@ class Settings(BaseSettings):
         return self
 
     def lexicon_path(self) -> Path:
-        return self.lexicon_dir or self.data_dir / "lexicon"
+        if self.lexicon_dir is not None:
+            return self.lexicon_dir
+        cache = user_cache_dir()
+        return cache / "tutor" / "lexicon" if cache is not None else self.data_dir / "lexicon"
 
     def sqlite_path(self) -> Path:
         if self.state_url and self.state_url.startswith("sqlite:"):

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -430,6 +432,20 @@ def test_body_limit_counts_streamed_bytes(
         assert set(json.loads(body)) == {"detail"}
 
 
+def test_body_limit_never_asks_a_client_waiting_for_100_continue_for_its_body() -> None:
+    async def receive() -> Message:  # reading would send "100 Continue": the body would follow
+        raise AssertionError("the body was asked for")
+
+    sent: list[Message] = []
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    headers = [(b"content-length", b"100000"), (b"expect", b"100-continue")]
+    asyncio.run(BodyLimitMiddleware(_echo, max_bytes=LIMIT)(_scope(headers), receive, send))
+    assert sent[0]["status"] == 413 and not sent[-1].get("more_body")
+
+
 def test_body_limit_leaves_quietly_when_the_client_disconnects() -> None:
     called = False
 
@@ -479,6 +495,39 @@ def test_a_chunked_body_is_counted_as_it_streams_over_http(live: str) -> None:
     r = httpx.post(f"{live}/v1/ask", content=chunks(), headers=JSON, timeout=10)
     assert "transfer-encoding" in {k.lower() for k in r.request.headers}  # no Content-Length
     assert_problem(r, 413)
+
+
+def _post_whole_body(url: str, body: bytes, *, chunked: bool) -> bytes:
+    """POST `body` over a raw socket, all of it before reading a byte (as most clients do),
+    then read the reply until the server closes: a reset mid-body raises instead."""
+    where = urlsplit(url)
+    assert where.hostname is not None and where.port is not None
+    head = f"POST /v1/ask HTTP/1.1\r\nHost: {where.netloc}\r\nContent-Type: application/json\r\n"
+    if chunked:
+        step = 64 * 1024
+        framed = b"".join(
+            b"%x\r\n%s\r\n" % (len(body[i : i + step]), body[i : i + step])
+            for i in range(0, len(body), step)
+        )
+        payload = (head + "Transfer-Encoding: chunked\r\n\r\n").encode() + framed + b"0\r\n\r\n"
+    else:
+        payload = (head + f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    with socket.create_connection((where.hostname, where.port), timeout=30) as s:
+        s.sendall(payload)
+        reply = b""
+        while chunk := s.recv(65536):
+            reply += chunk
+    return reply
+
+
+@pytest.mark.parametrize("chunked", [False, True], ids=["content-length", "chunked"])
+def test_a_client_that_sends_an_8_mb_body_whole_reads_the_413(live: str, chunked: bool) -> None:
+    body = b'{"question": "' + b"x" * (8 * 1024 * 1024) + b'"}'
+    reply = _post_whole_body(live, body, chunked=chunked)
+    head, _, detail = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 413 "), head
+    assert b"connection: close" in head.lower()
+    assert "4096 bytes" in json.loads(detail)["detail"]
 
 
 def test_the_server_keeps_answering_after_hostile_requests(live: str) -> None:

@@ -28,9 +28,22 @@ class Tokenized(HashingEmbedder):
         return super().embed(texts)
 
 
-def test_lexicon_words_are_lower_case_content_words() -> None:
-    words = lexicon_words(["treaty", "the", "berlin", "1961", "x", "wall", "Sputnik", "cold-war"])
-    assert words == ["berlin", "cold-war", "treaty", "wall"]
+def test_lexicon_words_are_lower_case_content_words_in_token_order() -> None:
+    tokens = ["treaty", "the", "berlin", "1961", "x", "wall", "Sputnik", "cold-war", "treaty"]
+    assert lexicon_words(tokens) == ["treaty", "berlin", "wall", "cold-war"]
+    assert lexicon_words(tokens, limit=2) == ["treaty", "berlin"]  # the most frequent first
+
+
+def test_a_lexicon_of_other_words_is_rebuilt_with_the_configured_ones(tmp_path: Path) -> None:
+    model = Tokenized()
+    assert len(ensure_lexicon(tmp_path, model, limit=2) or []) == 2
+    assert model.embedded == ["treaty", "berlin"]
+    model.embedded.clear()
+    bigger = ensure_lexicon(tmp_path, model)
+    assert bigger is not None and len(bigger) == 4 and len(model.embedded) == 4
+    model.embedded.clear()
+    assert ensure_lexicon(tmp_path, model, limit=0) is None and model.embedded == []
+    assert load_lexicon(tmp_path, model) is not None  # a lexicon switched off is kept
 
 
 def test_built_once_then_loaded_without_the_model(tmp_path: Path) -> None:
@@ -90,6 +103,7 @@ def test_the_real_lexicon_holds_each_word_as_the_model_embeds_it_alone(real_embe
     assert "treaty" in tokens and not any(t.startswith("##") for t in tokens)
     words = lexicon_words(tokens)
     assert len(words) > 15_000 and "the" not in words
+    assert words.index("war") < words.index("treaty") < words.index("erected")  # by frequency
     sample = ["treaty", "erected", "blockade", "negotiations"]
     import tempfile
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from index.lexicon import ensure_lexicon
 from index.store import build_index, current_build, load_course, stale_reason
 from tests.conftest import ROOT, SEED_CORPUS
 from tests.integration.test_cli import tutor as run_tutor
@@ -108,16 +107,11 @@ def tutor_env(corpus: Path, data: Path, **extra: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def template(
-    seed_data_dir: Path,
-    real_embedder,  # type: ignore[no-untyped-def]
-    tmp_path_factory: pytest.TempPathFactory,
-) -> tuple[Path, Path]:
-    """The seed course and a data folder with its index and the model's lexicon, built once."""
+def template(seed_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The seed course and a data folder with its index, built once."""
     root = tmp_path_factory.mktemp("faults-template")
     shutil.copytree(SEED_CORPUS, root / "corpus")
     shutil.copytree(seed_data_dir, root / "data")
-    ensure_lexicon(root / "data" / "lexicon", real_embedder)
     return root / "corpus", root / "data"
 
 
@@ -140,7 +134,8 @@ def builds(data: Path) -> list[str]:
 
 # --- a. kill -9 during an index build ---------------------------------------------------------
 
-PROGRESS = re.compile(r"(\d+)/(\d+) \[")
+# progress as a bar on a terminal ("99/721 [") or, as here, as log lines ("99/721 text (13%)")
+PROGRESS = re.compile(r"(\d+)/(\d+) (?:\[|text \()")
 
 
 def test_kill_9_mid_embedding_leaves_the_previous_index_serving(
@@ -162,7 +157,11 @@ def test_kill_9_mid_embedding_leaves_the_previous_index_serving(
         seen = PROGRESS.findall(indexing.output())
         return any(0 < int(done) < int(total) for done, total in seen)
 
-    indexing.wait_for(mid_embedding, START_TIMEOUT, "embedding progress")
+    try:
+        indexing.wait_for(mid_embedding, START_TIMEOUT, "embedding progress")
+    except AssertionError:
+        indexing.stop()  # not left running into the next tests
+        raise
     indexing.kill9()
     done, total = (int(n) for n in PROGRESS.findall(indexing.output())[-1])
     assert done < total, "the build finished before it was killed: nothing was tested"
@@ -251,6 +250,28 @@ def test_a_truncated_faiss_file_is_rebuilt_on_start(
         assert answer["answerable"] and "August 13" in answer["answer"]
         assert "rebuilding the index" in server.output() and "sentence.faiss" in server.output()
         assert current_build(data) not in (None, damaged)
+    finally:
+        server.stop()
+
+
+def test_a_server_answers_without_a_lexicon_and_builds_it_once_it_listens(
+    site: tuple[Path, Path], tmp_path: Path
+) -> None:
+    corpus, data = site
+    lexicon = tmp_path / "lexicon"  # an empty cache: a fresh machine
+    env = tutor_env(corpus, data, TUTOR_LEXICON_DIR=str(lexicon), TUTOR_LEXICON_WORDS="300")
+    server = Server(env, tmp_path / "serve.log")
+    try:
+        first = httpx.post(f"{server.url}/v1/ask", json=BERLIN, timeout=60).json()
+        assert "August 13" in first["answer"]
+        server.wait_for(
+            lambda: "lexicon of 300 words in use" in server.output(), 120, "the lexicon in use"
+        )
+        log = server.output()
+        assert log.index("Application startup") < log.index("lexicon: 300/300 word (100%)")
+        assert len(list(lexicon.glob("*/vectors.npy"))) == 1
+        again = httpx.post(f"{server.url}/v1/ask", json=BERLIN, timeout=60).json()
+        assert again["answer"] == first["answer"] and again["citations"] == first["citations"]
     finally:
         server.stop()
 
