@@ -110,9 +110,14 @@ def test_a_conversation_started_on_one_replica_continues_on_the_other(
     assert followup["answerable"] is True
     assert "Iron Curtain" in str(followup["answer"])  # "it" is the wall A talked about
 
-    # Without A's turn the same question has nothing to lean on: B really read A's history.
-    alone = ask(b, "What did it become?", f"replica-{uuid.uuid4().hex[:12]}")
-    assert "Iron Curtain" not in str(alone["answer"])
+    # B really read A's history: a follow-up whose topic only A's turn set is answered from
+    # it on B, and not without it ("What did it become?" alone can still guess the wall).
+    sid = f"replica-{uuid.uuid4().hex[:12]}"
+    ask(a, "What happened in Hungary in 1956?", sid)
+    reaction = ask(b, "And how did Moscow react?", sid)
+    assert "Soviet troops were introduced" in str(reaction["answer"])
+    alone = ask(b, "And how did Moscow react?", f"replica-{uuid.uuid4().hex[:12]}")
+    assert "Soviet troops were introduced" not in str(alone["answer"])
 
 
 def test_a_quiz_item_from_one_replica_is_answered_and_tracked_on_the_other(
