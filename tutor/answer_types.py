@@ -26,6 +26,9 @@ class AnswerType(Enum):
     NONE = "none"
 
 
+# Kinds recognised by a cue word rather than a span of their own.
+CUE_KINDS = (AnswerType.REASON, AnswerType.OUTCOME, AnswerType.RESPONSE)
+
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
@@ -70,7 +73,9 @@ RESPONSE_RE = re.compile(
     re.IGNORECASE,
 )
 YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
-_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*(?:\s+[A-ZА-ЯЁ][\w'’-]*)*")
+# A capitalised word, or an abbreviation with dots ("U.S."), and the capitalised words after it.
+_CAPITAL_WORD = r"(?:[A-ZА-ЯЁ](?:\.[A-ZА-ЯЁ])+\.?|[A-ZА-ЯЁ][\w'’-]*)"
+_CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+{_CAPITAL_WORD})*")
 
 _CALENDAR = frozenset(
     [*_MONTHS.split("|"), *"monday tuesday wednesday thursday friday saturday sunday".split()]
@@ -129,16 +134,32 @@ def expected_type(question: str) -> AnswerType:
         return AnswerType.DATE
     if re.search(r"\b(who|whom|whose|where)\b", head):
         return AnswerType.NAME
-    if re.search(
-        r"\b(which|what) (?:\w+ )?(country|countries|city|cities|state|states|person|people|leader|"
-        r"politician|president|place|region|republic|organisation|organization|name|"
-        r"diplomat|minister|territory|capital|island|sea|river|town|village|general|"
-        r"commander|scientist|astronomer|company|party|planet|moon|spacecraft|mission|"
-        r"ship|agency|treaty|alliance|law|act)\b",
-        head,
-    ):
+    if asked_class(question):
         return AnswerType.NAME
     return AnswerType.NONE
+
+
+# Nouns a "which/what N" question names the class of its answer with.
+CLASS_NOUNS = frozenset(
+    """country countries city cities state states person people leader politician president
+    place region republic organisation organization name diplomat minister territory capital
+    island sea river town village general commander scientist astronomer company party planet
+    moon spacecraft mission ship agency treaty alliance law act""".split()
+)
+
+
+def asked_class(question: str) -> str | None:
+    """The class noun of a "which/what (adjective) N" question ("general" for "Which American
+    general commanded…?"), or None."""
+    words = tokens(question)
+    head = _wh_phrase(words).split()
+    for i, word in enumerate(head):
+        if word in ("which", "what"):
+            for noun in head[i + 1 : i + 3]:
+                if noun in CLASS_NOUNS:
+                    return noun
+            return None
+    return None
 
 
 def _names(sentence: str) -> list[str]:
@@ -197,7 +218,7 @@ def has_new_answer(
     if kind is AnswerType.NONE:
         return False
     spans = _span_words(sentence, kind)
-    if kind in (AnswerType.REASON, AnswerType.OUTCOME, AnswerType.RESPONSE):
+    if kind in CUE_KINDS:
         return bool(spans)  # a cue is an answer whatever the question says
     if asked is None:
         asked = frozenset(tokens(question))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import AnswerType, has_new_answer, spans_of_type
+from .answer_types import AnswerType, asked_class, has_new_answer, spans_of_type
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
@@ -158,7 +158,13 @@ class ExtractiveComposer:
         """
         if retrieval.kind not in LEADING_KINDS:
             return None
-        asked = {stem(w) for w in tokens(retrieval.question)}
+        # in a follow-up the query carries the topic, whose values are given too ("Voyager 1")
+        asked = {stem(w) for w in tokens(f"{retrieval.question} {retrieval.query}")}
+        # "Which general…?" is answered by "General Douglas MacArthur": the class the question
+        # names is no part of what it gives
+        named_class = asked_class(retrieval.question)
+        if named_class:
+            asked.discard(stem(named_class))
         found = []
         for candidate in spans_of_type(span, retrieval.kind):
             words = {stem(w) for w in tokens(candidate)}
@@ -172,6 +178,11 @@ class ExtractiveComposer:
                 found.append(candidate)
         if retrieval.kind is AnswerType.DATE:
             found = [_with_year(span, c) for c in found]
+        if named_class:
+            of_class = [
+                c for c in found if named_class in {stem(w) for w in tokens(c)} | set(tokens(c))
+            ]
+            found = of_class or found
         if len(found) <= 1 or retrieval.vector is None or self.course.vocabulary_vectors is None:
             return found[0] if found else None
         vectors = self.course.vocabulary_vectors

@@ -31,6 +31,8 @@ _GENERIC = frozenset(
     known called name named describe explain role""".split()
 )
 _NAME = re.compile(r"\b[A-ZА-ЯЁ]")
+LEAD_CHARS = 80  # an answer's lead ("August 29, 1949: …") is at most this long
+OPENING_WORDS = 3
 _WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
@@ -77,5 +79,15 @@ def followup_context(question: str, history: list[Turn]) -> FollowupContext | No
                 topic=turn.topic,
                 passage_ids=turn.passage_ids,
                 query=rewrite(question, turn.topic),
+                said=f"{turn.question} {lead_of(turn.answer)}",
             )
     return None
+
+
+def lead_of(answer: str) -> str:
+    """What an answer gave first: the span it leads with ("Kennedy: …"), or else its opening
+    words, where the composer puts the asked span when the sentence already starts with it."""
+    head, colon, _ = answer.partition(": ")
+    if colon and len(head) <= LEAD_CHARS and not any(c in head for c in ".!?"):
+        return head
+    return " ".join(answer.split()[:OPENING_WORDS])

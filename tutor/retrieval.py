@@ -48,6 +48,7 @@ SOFT_FULL = 0.85  # and above this the words are near-synonyms
 SAME_WORD = 0.6  # two words this alike name the same thing ("planes" ~ "aircraft")
 NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
 _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
+VALUE_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY)
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ class FollowupContext:
     topic: str
     passage_ids: tuple[int, ...] = field(default=())
     query: str = ""  # the question rewritten with the topic in place
+    said: str = ""  # what the conversation already gave: the last question and its answer's lead
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
@@ -225,9 +227,10 @@ class Retriever:
                 + w.numbers * self._number_agreement(pid, q_numbers)
             )
             if previous:
-                score += w.proximity * self._proximity(pid, previous)
-                if pid in previous:
+                if pid in previous and not self._holds_more(pid, kind, question, followup):
                     score += w.repeat
+                else:
+                    score += w.proximity * self._proximity(pid, previous)
             scored.append(
                 Scored(
                     p,
@@ -261,12 +264,28 @@ class Retriever:
             previous=tuple(sorted(previous)),
         )
 
+    def _holds_more(
+        self, pid: int, kind: AnswerType, question: str, followup: FollowupContext | None
+    ) -> bool:
+        """Whether a sentence the last answer cited holds an answer of the asked kind that the
+        conversation has not given yet ("Eight volcanoes … and six of these were still
+        active" for "and how many were still going?"): then citing it again is no repeat."""
+        # Only values: a sentence names many people and places, but two counts or two dates
+        # in one sentence are two answers.
+        if followup is None or kind not in VALUE_KINDS:
+            return False
+        given = frozenset(tokens(f"{question} {followup.said}"))
+        return has_new_answer(self.course.passages[pid].text, kind, question, given)
+
     def _proximity(self, pid: int, previous: set[int]) -> float:
         p = self.course.passages[pid]
         best = 0.0
         for other in previous:
             q = self.course.passages[other]
-            if q.doc_id != p.doc_id or q.section != p.section or other == pid:
+            if q.doc_id != p.doc_id or q.section != p.section:
+                continue
+            if other == pid:  # the cited sentence again, for what it holds beyond its answer
+                best = 1.0
                 continue
             distance = abs(pid - other)
             best = max(best, (1.0 if pid > other else BEFORE_CREDIT) / (1 + distance) * 2)

@@ -350,6 +350,21 @@ def test_answer_does_not_lead_with_what_the_question_gives() -> None:
     assert composed.text.startswith("Moscow: ")
 
 
+def test_which_class_question_leads_with_the_name_of_that_class() -> None:
+    """ "Which general…?" is answered by "U.S. General Ann Lee", not by another name of the
+    sentence; the abbreviation stays whole and the class word is no given part of it."""
+    course = make_course(
+        {
+            "t.txt": "War\n\n"
+            "As Northern forces withdrew, UN troops under U.S. General Ann Lee followed.\n"
+        }
+    )
+    composed = ExtractiveComposer(course).compose(
+        hand_made(course, "Which American general commanded the UN troops?", [(0, 0.8)])
+    )
+    assert composed.text.startswith("U.S. General Ann Lee: As Northern forces")
+
+
 def test_answer_already_opening_with_the_date_is_not_prefixed() -> None:
     course = make_course({"t.txt": "Walls\n\nOn August 13, the wall was erected.\n"})
     composed = ExtractiveComposer(course).compose(

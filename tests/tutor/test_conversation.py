@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.conversation import followup_context, is_followup, rewrite, topic_of
+from tutor.conversation import followup_context, is_followup, lead_of, rewrite, topic_of
 from tutor.domain import Turn
 from tutor.retrieval import FollowupContext
 
@@ -90,8 +90,21 @@ def test_followup_context_none_for_self_contained_question() -> None:
 def test_followup_context_borrows_topic_and_passages() -> None:
     context = followup_context("When was it erected?", [turn("Berlin Wall", ids=(7, 8))])
     assert context == FollowupContext(
-        topic="Berlin Wall", passage_ids=(7, 8), query="When was Berlin Wall erected?"
+        topic="Berlin Wall",
+        passage_ids=(7, 8),
+        query="When was Berlin Wall erected?",
+        said="q about Berlin Wall a",
     )
+
+
+def test_lead_of_takes_the_span_an_answer_leads_with() -> None:
+    assert lead_of("August 13, 1961: On August 13, 1961, the wall was built.") == "August 13, 1961"
+    # no lead marker: the opening words, where the asked span stands when the sentence has it
+    assert lead_of("Eight volcanoes were seen erupting, and six were still active.") == (
+        "Eight volcanoes were"
+    )
+    # a colon inside a sentence is no lead
+    assert lead_of("It said this. Then: more") == "It said this."
 
 
 def test_followup_context_uses_last_answerable_turn() -> None:

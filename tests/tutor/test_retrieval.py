@@ -115,3 +115,26 @@ def test_empty_course_retrieves_nothing() -> None:
     assert r.best is None
     assert r.unknown_share == 1.0
     assert r.kind is AnswerType.DATE
+
+
+COUNTS = (
+    "Volcanoes\n\n"
+    "Eight volcanoes were erupting in March, and six of these were still active in July.\n"
+    "The probe counted more than 50 eruptions a year later.\n"
+)
+
+
+def test_followup_recites_a_sentence_holding_a_value_not_given_yet() -> None:
+    """ "…and how many were still active?" after "Eight volcanoes…, and six of these…": the
+    cited sentence holds a count the conversation has not given, so it is no repeat."""
+    retriever = Retriever(make_course({"v.txt": COUNTS}), HashingEmbedder())
+    question = "and how many of them were still active?"
+    given = FollowupContext(
+        "volcanoes erupting", (0,), question + " volcanoes erupting", said="how many? Eight"
+    )
+    assert ids(retriever.retrieve(question, given))[0] == 0
+    # once the second count was given too, the sentence would only repeat itself
+    told = FollowupContext(
+        "volcanoes erupting", (0,), question + " volcanoes erupting", said="Eight and six"
+    )
+    assert ids(retriever.retrieve(question, told))[0] == 1
