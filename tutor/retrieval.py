@@ -34,7 +34,15 @@ from .course import Course
 from .domain import Passage
 from .lexical import BM25
 from .ports import Embedder
-from .text import content_stems, content_words, leans_back, lexical_terms, stem, tokens
+from .text import (
+    content_stems,
+    content_words,
+    leans_back,
+    lexical_terms,
+    states_no_fact,
+    stem,
+    tokens,
+)
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
 # A follow-up ("And how did Moscow react?") asks more often what came after the sentence
@@ -150,6 +158,9 @@ class Retriever:
         self._near = [
             self._terms[before.passage_id] if before else set() for before, _ in self._neighbours
         ]
+        # A question or an exercise in the course ("- Describe the major features…") is
+        # never an answer.
+        self._answers = [not states_no_fact(p.text) for p in passages]
         # "It became the embodiment…" is about what the sentence before named.
         self._credit = [PRONOUN_CREDIT if leans_back(p.text) else CONTEXT_CREDIT for p in passages]
         own_numbers = [frozenset(numbers_in(p.text)) for p in passages]
@@ -215,6 +226,8 @@ class Retriever:
         candidate_ids = candidates.tolist()
         soft = self._soft_matches(candidate_ids, list(weights), word_vectors)
         for j, pid in enumerate(candidate_ids):
+            if not self._answers[pid]:
+                continue
             p = self.course.passages[pid]
             coverage = self._coverage(pid, weights, soft[pid]) / total
             typed = self._typed(pid, kind, question, asked)
@@ -258,8 +271,8 @@ class Retriever:
             ranked=tuple(top),
             unknown_share=unknown_share if all_terms else 1.0,
             unknown_names=unknown_names,
-            best_dense=max(s.dense for s in scored),
-            best_coverage=max(s.coverage for s in scored),
+            best_dense=max((s.dense for s in scored), default=0.0),
+            best_coverage=max((s.coverage for s in scored), default=0.0),
             vector=vector,
             previous=tuple(sorted(previous)),
         )

@@ -175,3 +175,19 @@ _LEANS_BACK = re.compile(
 def leans_back(sentence: str) -> bool:
     """True when a sentence opens by pointing at the one before ("It had…", "During it,…")."""
     return bool(_LEANS_BACK.match(sentence))
+
+
+# Verbs a textbook's objectives and exercises open with ("- Describe the major features…"):
+# they ask the reader for an answer and state none.
+_INSTRUCTS = re.compile(
+    r"^(?:(?:\d+[.)]|[-*•])\s+)?(?:describe|explain|list|compare|contrast|discuss|identify|"
+    r"define|summari[sz]e|outline|analy[sz]e|evaluate|distinguish)\b",
+    re.IGNORECASE,
+)
+
+
+def states_no_fact(sentence: str) -> bool:
+    """True for a sentence that asks rather than tells: a question, or an instruction to
+    the reader. It can be read as context but never answers."""
+    text = sentence.rstrip().rstrip("\"”’'")
+    return text.endswith("?") or bool(_INSTRUCTS.match(sentence.lstrip()))

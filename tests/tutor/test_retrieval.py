@@ -9,6 +9,7 @@ from tutor.answer_types import AnswerType
 from tutor.course import Course
 from tutor.fakes import HashingEmbedder
 from tutor.retrieval import FollowupContext, Retriever
+from tutor.text import states_no_fact
 
 TEXT = (
     "Pipelines\n\n"
@@ -138,3 +139,36 @@ def test_followup_recites_a_sentence_holding_a_value_not_given_yet() -> None:
         "volcanoes erupting", (0,), question + " volcanoes erupting", said="Eight and six"
     )
     assert ids(retriever.retrieve(question, told))[0] == 1
+
+
+OBJECTIVES = (
+    "Moons\n\n"
+    "By the end of this section, you will be able to:\n\n"
+    "- Describe the major distinguishing feature of Io\n\n"
+    "What makes Io special?\n\n"
+    "The major distinguishing feature of Io is its active volcanoes.\n"
+)
+
+
+def test_questions_and_exercises_of_the_course_are_never_answers() -> None:
+    course = make_course({"m.txt": OBJECTIVES})
+    retriever = Retriever(course, HashingEmbedder())
+    r = retriever.retrieve("What is the major distinguishing feature of Io?")
+    texts = [s.passage.text for s in r.ranked]
+    assert texts[0] == "The major distinguishing feature of Io is its active volcanoes."
+    assert not any(t.startswith("- Describe") or t.endswith("?") for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "no_fact"),
+    [
+        ("- Describe the major features of Callisto", True),
+        ("Explain how tidal forces heat Io.", True),
+        ("Is it possible that life exists under the ice?", True),
+        ("Describing the moon took years.", False),
+        ("The plan was described as bribery.", False),
+        ("He asked: “Why not?” and left.", False),
+    ],
+)
+def test_states_no_fact(sentence: str, no_fact: bool) -> None:
+    assert states_no_fact(sentence) is no_fact
