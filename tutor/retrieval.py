@@ -59,6 +59,17 @@ _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
 VALUE_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY)
 
 
+# The re-ranking features of a candidate sentence, in the order of a feature row.
+RANKING_FEATURES = (
+    "dense_sentence",
+    "dense_context",
+    "lexical",
+    "coverage",
+    "answer_type",
+    "numbers",
+)
+
+
 @dataclass(frozen=True)
 class RetrievalWeights:
     dense_sentence: float = 0.20
@@ -70,6 +81,10 @@ class RetrievalWeights:
     proximity: float = 0.10
     repeat: float = -0.10
     candidates: int = 48
+
+    def vector(self) -> np.ndarray:
+        """The weights of RANKING_FEATURES, in order."""
+        return np.array([getattr(self, name) for name in RANKING_FEATURES], dtype=np.float64)
 
 
 @dataclass(frozen=True)
@@ -100,6 +115,20 @@ class Retrieval:
     @property
     def best(self) -> Scored | None:
         return self.ranked[0] if self.ranked else None
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The sentences one question re-ranks, with a row of RANKING_FEATURES each."""
+
+    query: str
+    kind: AnswerType
+    ids: list[int]
+    features: np.ndarray  # len(ids) x len(RANKING_FEATURES)
+    lexical: np.ndarray  # raw BM25 of each, for Scored
+    terms: list[str]  # the question's (and topic's) content stems
+    vector: np.ndarray = field(repr=False)
+    word_vectors: dict[str, np.ndarray] = field(repr=False)
 
 
 @dataclass(frozen=True)
@@ -188,19 +217,62 @@ class Retriever:
         self, question: str, followup: FollowupContext | None = None, k: int = 10
     ) -> Retrieval:
         w = self.weights
+        found = self.candidates(question, followup)
+        scores = found.features @ w.vector()
+        previous = set(followup.passage_ids) if followup else set()
+        if previous:
+            for j, pid in enumerate(found.ids):
+                if pid in previous and not self._holds_more(pid, found.kind, question, followup):
+                    scores[j] += w.repeat
+                else:
+                    scores[j] += w.proximity * self._proximity(pid, previous)
+        scored = [
+            Scored(
+                self.course.passages[pid],
+                float(scores[j]),
+                float(found.features[j, :2].max()),
+                float(found.lexical[j]),
+                float(found.features[j, 3]),
+                bool(found.features[j, 4] == 1.0),
+            )
+            for j, pid in enumerate(found.ids)
+        ]
+        scored.sort(key=lambda s: s.score, reverse=True)
+        # In a follow-up the topic is established by a turn that was answered: its words
+        # count in full, and an unfamiliar word of the question ("resolved") is weaker
+        # evidence that the course lacks the answer, so the share counts half.
+        unknown_share, unknown_names = self._unknown(
+            question, {t: self.idf(t) for t in found.terms}, found.word_vectors
+        )
+        if followup:
+            unknown_share *= FOLLOWUP_UNKNOWN_FACTOR
+        return Retrieval(
+            question=question,
+            query=found.query,
+            kind=found.kind,
+            ranked=tuple(scored[:k]),
+            unknown_share=unknown_share if found.terms else 1.0,
+            unknown_names=unknown_names,
+            best_dense=max((s.dense for s in scored), default=0.0),
+            best_coverage=max((s.coverage for s in scored), default=0.0),
+            vector=found.vector,
+            previous=tuple(sorted(previous)),
+        )
+
+    def candidates(self, question: str, followup: FollowupContext | None = None) -> Candidates:
+        """The sentences worth re-ranking for a question, with their feature rows: dense and
+        lexical candidates fused by reciprocal rank (see the module docstring)."""
         query = (followup.query or f"{question} {followup.topic}") if followup else question
         vector, word_vectors = self._embed(query, question)
         q_terms = content_stems(question)
         topic_terms = content_stems(followup.topic) if followup else []
         all_terms = list(dict.fromkeys(q_terms + topic_terms))
         kind = expected_type(question)
-        asked = frozenset(tokens(question))
-        q_numbers = numbers_in(question)
-
         n = len(self.course.passages)
         if n == 0:
-            return Retrieval(question, query, kind, (), 1.0, 0, 0.0, 0.0)
-        depth = min(n, w.candidates)
+            empty = np.zeros((0, len(RANKING_FEATURES)))
+            return Candidates(query, kind, [], empty, np.zeros(0), all_terms, vector, word_vectors)
+        depth = min(n, self.weights.candidates)
         _, s_ids = self.course.sentence_index.search(vector[None, :], depth)
         _, c_ids = self.course.context_index.search(vector[None, :], depth)
         lexical = self.bm25.scores(q_terms + topic_terms)
@@ -212,70 +284,30 @@ class Retriever:
                 [int(i) for i in l_ids if lexical[i] > 0],
             ]
         )
-        candidates = np.array(sorted(fused, key=fused.__getitem__, reverse=True), dtype=np.int64)
-        dense_s = np.asarray(self.course.sentence_vectors[candidates]) @ vector
-        dense_c = np.asarray(self.course.context_vectors[candidates]) @ vector
-        lex = lexical[candidates]
-        lex_norm = lex / lex.max() if lex.max() > 0 else lex
-
+        # A question or an exercise of the course is never an answer (see __init__).
+        ordered = sorted(fused, key=fused.__getitem__, reverse=True)
+        ids = np.array([pid for pid in ordered if self._answers[pid]], dtype=np.int64)
+        dense_s = np.asarray(self.course.sentence_vectors[ids]) @ vector
+        dense_c = np.asarray(self.course.context_vectors[ids]) @ vector
+        lex = lexical[ids]
+        lex_norm = lex / lex.max() if len(lex) and lex.max() > 0 else lex
         weights = {t: self.idf(t) * (1.0 if t in q_terms else 0.5) for t in all_terms}
         total = sum(weights.values()) or 1.0
-        previous = set(followup.passage_ids) if followup else set()
-
-        scored: list[Scored] = []
-        candidate_ids = candidates.tolist()
-        soft = self._soft_matches(candidate_ids, list(weights), word_vectors)
-        for j, pid in enumerate(candidate_ids):
-            if not self._answers[pid]:
-                continue
-            p = self.course.passages[pid]
-            coverage = self._coverage(pid, weights, soft[pid]) / total
-            typed = self._typed(pid, kind, question, asked)
-            score = (
-                w.dense_sentence * float(dense_s[j])
-                + w.dense_context * float(dense_c[j])
-                + w.lexical * float(lex_norm[j])
-                + w.coverage * coverage
-                + w.answer_type * typed
-                + w.numbers * self._number_agreement(pid, q_numbers)
+        id_list = ids.tolist()
+        soft = self._soft_matches(id_list, list(weights), word_vectors)
+        asked = frozenset(tokens(question))
+        q_numbers = numbers_in(question)
+        rows = np.zeros((len(id_list), len(RANKING_FEATURES)), dtype=np.float64)
+        for j, pid in enumerate(id_list):
+            rows[j] = (
+                dense_s[j],
+                dense_c[j],
+                lex_norm[j],
+                self._coverage(pid, weights, soft[pid]) / total,
+                self._typed(pid, kind, question, asked),
+                self._number_agreement(pid, q_numbers),
             )
-            if previous:
-                if pid in previous and not self._holds_more(pid, kind, question, followup):
-                    score += w.repeat
-                else:
-                    score += w.proximity * self._proximity(pid, previous)
-            scored.append(
-                Scored(
-                    p,
-                    score,
-                    max(float(dense_s[j]), float(dense_c[j])),
-                    float(lex[j]),
-                    coverage,
-                    typed == 1.0,
-                )
-            )
-        scored.sort(key=lambda s: s.score, reverse=True)
-        # In a follow-up the topic is established by a turn that was answered: its words
-        # count in full, and an unfamiliar word of the question ("resolved") is weaker
-        # evidence that the course lacks the answer, so the share counts half.
-        unknown_share, unknown_names = self._unknown(
-            question, {t: self.idf(t) for t in all_terms}, word_vectors
-        )
-        if followup:
-            unknown_share *= FOLLOWUP_UNKNOWN_FACTOR
-        top = scored[:k]
-        return Retrieval(
-            question=question,
-            query=query,
-            kind=kind,
-            ranked=tuple(top),
-            unknown_share=unknown_share if all_terms else 1.0,
-            unknown_names=unknown_names,
-            best_dense=max((s.dense for s in scored), default=0.0),
-            best_coverage=max((s.coverage for s in scored), default=0.0),
-            vector=vector,
-            previous=tuple(sorted(previous)),
-        )
+        return Candidates(query, kind, id_list, rows, lex, all_terms, vector, word_vectors)
 
     def _holds_more(
         self, pid: int, kind: AnswerType, question: str, followup: FollowupContext | None
