@@ -167,6 +167,7 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     print("synthetic questions:", json.dumps(report["questions"]))
     print("answered share by kind:", json.dumps(report["answered_share"]))
     print("policy:", json.dumps(report["policy"]))
+    print("re-ranking:", json.dumps(report.get("retrieval")))
     served = tutor.policy.to_dict()
     if served != report["policy"]:
         print("served policy (from the index):", json.dumps(served))

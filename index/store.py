@@ -36,7 +36,7 @@ from tutor.text import content_words
 from .documents import parse_document, read_corpus
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 5  # 5: calibration with the follow-up signal (4: calibration.json)
+FORMAT_VERSION = 6  # 6: re-ranking weights fitted per course (5: follow-up signal)
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
@@ -216,10 +216,11 @@ def build_index(
             fitted = fit_course(course, embedder)
             _write_json(tmp / "calibration.json", fitted.report())
             log.info(
-                "calibrated on %d synthetic questions in %.1f s: %s",
+                "calibrated on %d synthetic questions in %.1f s: %s; re-ranking %s",
                 len(fitted.samples),
                 time.monotonic() - started,
                 fitted.rates(),
+                "refitted" if fitted.ranking and fitted.ranking.fitted else "prior",
             )
         manifest = {
             "format_version": FORMAT_VERSION,
@@ -364,10 +365,10 @@ def load_course(data_dir: Path) -> Course:
         current = "context.faiss"
         context_index = FaissVectorIndex.load(folder / current)
         current = "calibration.json"
-        calibration = (
-            json.loads((folder / current).read_text(encoding="utf-8")).get("policy")
+        fitted = (
+            json.loads((folder / current).read_text(encoding="utf-8"))
             if (folder / current).exists()
-            else None
+            else {}
         )
         documents = {
             d["doc_id"]: Document(
@@ -411,5 +412,6 @@ def load_course(data_dir: Path) -> Course:
         context_vectors=context_vectors,
         vocabulary=vocabulary,
         vocabulary_vectors=vocabulary_vectors,
-        calibration=calibration,
+        calibration=fitted.get("policy"),
+        ranking=fitted.get("retrieval"),
     )

@@ -21,7 +21,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,7 +33,8 @@ from .course import Course
 from .embedding import CachingEmbedder
 from .evidence import Evidence, measure
 from .ports import Embedder
-from .retrieval import Retriever
+from .ranking_fit import RankingFit, RankingSample, fit_ranking
+from .retrieval import RetrievalWeights, Retriever
 from .synthetic import SyntheticQuestion, synthetic_questions
 from .text import content_words
 
@@ -55,6 +56,7 @@ class Sample:
 class Calibration:
     policy: AbstentionPolicy
     samples: tuple[Sample, ...]
+    ranking: RankingFit | None = None  # the re-ranking weights fitted alongside
 
     def rates(self, policy: AbstentionPolicy | None = None) -> dict[str, float]:
         """Share answered per kind of synthetic question (answerable kinds should be high)."""
@@ -65,11 +67,14 @@ class Calibration:
         return {k: round(sum(v) / len(v), 3) for k, v in sorted(by_kind.items())}
 
     def report(self) -> dict[str, object]:
-        return {
+        report: dict[str, object] = {
             "policy": self.policy.to_dict(),
             "questions": dict(Counter(s.kind for s in self.samples)),
             "answered_share": self.rates(),
         }
+        if self.ranking is not None:
+            report["retrieval"] = self.ranking.report()
+        return report
 
 
 def _prewarm(embedder: Embedder, texts: Iterable[str], vocabulary: set[str]) -> CachingEmbedder:
@@ -84,11 +89,18 @@ def _prewarm(embedder: Embedder, texts: Iterable[str], vocabulary: set[str]) -> 
     return cache
 
 
-def observe_synthetic(course: Course, embedder: Embedder) -> list[Sample]:
+def observe_synthetic(
+    course: Course, embedder: Embedder, weights: RetrievalWeights | None = None
+) -> list[Sample]:
     """Every synthetic question of the course with the evidence the tutor would see."""
     questions: list[SyntheticQuestion] = synthetic_questions(course)
     cache = _prewarm(embedder, (q.text for q in questions), set(course.vocabulary))
-    retriever = Retriever(course, cache)
+    return _observe(Retriever(course, cache, weights), course, questions)
+
+
+def _observe(
+    retriever: Retriever, course: Course, questions: Sequence[SyntheticQuestion]
+) -> list[Sample]:
     composer = ExtractiveComposer(course)
     samples = []
     for q in questions:
@@ -98,6 +110,21 @@ def observe_synthetic(course: Course, embedder: Embedder) -> list[Sample]:
             Sample(q.text, q.answerable, q.kind, measure(retrieval, composed, retriever))
         )
     return samples
+
+
+def ranking_samples(
+    retriever: Retriever, questions: Iterable[SyntheticQuestion]
+) -> list[RankingSample]:
+    """The candidates of each made answerable question, with the row of its source sentence
+    (questions whose source is no candidate are left out: no weights would find it)."""
+    out = []
+    for q in questions:
+        if not q.answerable or q.passage_id is None:
+            continue
+        found = retriever.candidates(q.text)
+        if q.passage_id in found.ids:
+            out.append(RankingSample(found.features, found.ids.index(q.passage_id)))
+    return out
 
 
 def _logistic(x: np.ndarray, y: np.ndarray, prior: np.ndarray) -> np.ndarray:
@@ -162,7 +189,15 @@ def fit(samples: Sequence[Sample]) -> Calibration:
 
 
 def calibrate(course: Course, embedder: Embedder) -> Calibration:
-    return fit(observe_synthetic(course, embedder))
+    """The course's re-ranking weights (tutor/ranking_fit.py), then its answer policy fitted
+    on the evidence that those weights' retrieval gives."""
+    questions = synthetic_questions(course)
+    cache = _prewarm(embedder, (q.text for q in questions), set(course.vocabulary))
+    retriever = Retriever(course, cache)
+    ranking = fit_ranking(ranking_samples(retriever, questions))
+    if ranking.fitted:
+        retriever = Retriever(course, cache, ranking.weights)
+    return replace(fit(_observe(retriever, course, questions)), ranking=ranking)
 
 
 # Measuring a fitted policy on a hand-written set (reports only; nothing is fitted on it)

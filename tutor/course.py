@@ -38,6 +38,8 @@ class Course:
     vocabulary_vectors: np.ndarray | None = None
     # the answer policy fitted to this course when it was indexed (see tutor/calibration.py)
     calibration: Mapping[str, object] | None = None
+    # the re-ranking weights fitted alongside it, when they beat the prior (tutor/ranking_fit.py)
+    ranking: Mapping[str, object] | None = None
     _by_paragraph: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
     _subject: frozenset[str] | None = field(default=None, repr=False, compare=False)
 

@@ -18,7 +18,10 @@ Features of a candidate sentence for a question:
   proximity       for follow-ups, nearness in the same section to what the previous turn
                   cited, 1 / (1 + distance in sentences), at 0.7 before it (a follow-up
                   more often asks what came next); the cited sentence itself is penalised
-The score is a weighted sum; weights were chosen on the development set (see README).
+The score is a weighted sum. The prior weights below were set by hand, with the seed course's
+development set in view (an earlier practice this project has left); each course refits them
+at index time on its own made questions and keeps the fit only when it beats the prior there
+significantly (tutor/ranking_fit.py).
 """
 
 from __future__ import annotations
@@ -85,6 +88,21 @@ class RetrievalWeights:
     def vector(self) -> np.ndarray:
         """The weights of RANKING_FEATURES, in order."""
         return np.array([getattr(self, name) for name in RANKING_FEATURES], dtype=np.float64)
+
+    def ranking(self, values: Sequence[float]) -> RetrievalWeights:
+        """These weights with those of RANKING_FEATURES replaced, in order."""
+        d_sentence, d_context, lexical, coverage, answer_type, numbers = (float(v) for v in values)
+        return RetrievalWeights(
+            d_sentence,
+            d_context,
+            lexical,
+            coverage,
+            answer_type,
+            numbers,
+            self.proximity,
+            self.repeat,
+            self.candidates,
+        )
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from .grading import grade
 from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, StateStore
 from .quizzes import KINDS, QuizBook, choose, progress
+from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .scheduling import next_review
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
@@ -119,7 +120,7 @@ class Tutor:
         self.course = course
         self.store = store
         self.embedder = embedder
-        self.retriever = Retriever(course, embedder, weights)
+        self.retriever = Retriever(course, embedder, weights or weights_from(course.ranking))
         self.composer = ExtractiveComposer(course)
         self.policy = policy or AbstentionPolicy.from_dict(course.calibration)
         self.limits = limits or Limits()
