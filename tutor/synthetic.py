@@ -32,7 +32,7 @@ import numpy as np
 from .answer_types import DATE_RE, NUMBER_RE, YEAR_RE
 from .course import Course
 from .quizgen import Fact, FactType, course_facts
-from .text import STOPWORDS, content_words, stem, tokens
+from .text import STOPWORDS, content_words, states_no_fact, stem, tokens
 
 MAX_FACTS = 240  # answerable questions at most (spread evenly over the course)
 WINDOW = 7  # words kept on each side of the fact
@@ -170,7 +170,8 @@ def _course_years(course: Course) -> set[int]:
 def synthetic_questions(course: Course) -> list[SyntheticQuestion]:
     """The course's calibration set: answerable and unanswerable questions (module doc)."""
     near = _NearWords(course)
-    facts = course_facts(course)
+    # a question or an exercise of the course states nothing to ask about
+    facts = [f for f in course_facts(course) if not states_no_fact(f[1])]
     subject = course.subject_words()  # the course's subject answers no question
     candidates: list[tuple[int, str, list[str]]] = []
     for passage, sentence, found in facts:
