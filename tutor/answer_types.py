@@ -226,14 +226,16 @@ def has_new_answer(
 
 
 WordSimilarity = Callable[[str, str], bool]
-_HOW_MANY = re.compile(r"\bhow (?:many|much)\s+(.*)", re.IGNORECASE)
+# Only "how many" names what it counts: "how much X" measures an amount in a unit of its own
+# ("$13 billion" of aid, "25%" of the surface) that seldom repeats X.
+_HOW_MANY = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
 COUNTED_WORDS = 2  # content words after "how many" that name what is counted
 COUNT_REACH = 4  # tokens after a numeral that may name what it counts
 
 
 def counted_words(question: str) -> list[str]:
-    """What a "how many/how much" question counts: its next content words ("how many
-    American soldiers" → american, soldiers); none for "how much did it cost"."""
+    """What a "how many" question counts: its next content words ("how many American
+    soldiers" → american, soldiers); none for "how many did they send" or "how much…"."""
     match = _HOW_MANY.search(question)
     if not match:
         return []

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tutor.answer_types import AnswerType, expected_type, has_new_answer, numbers_in, spans_of_type
+from tutor.answer_types import (
+    AnswerType,
+    counted_words,
+    counts_any,
+    expected_type,
+    has_new_answer,
+    numbers_in,
+    spans_of_type,
+)
 
 
 @pytest.mark.parametrize(
@@ -150,3 +158,25 @@ def test_reason_and_outcome_cues_in_sentences() -> None:
 )
 def test_the_leading_wh_phrase_decides(question: str, kind: AnswerType) -> None:
     assert expected_type(question) is kind
+
+
+@pytest.mark.parametrize(
+    ("question", "counted"),
+    [
+        ("How many American soldiers died in Korea?", ["american", "soldiers"]),
+        ("how many volcanoes were erupting?", ["volcanoes"]),
+        ("How many did they send?", []),
+        # "how much" measures an amount in a unit of its own: nothing it must count
+        ("How much aid did Europe get?", []),
+        ("io lava coverage how much of the surface", []),
+    ],
+)
+def test_counted_words(question: str, counted: list[str]) -> None:
+    assert counted_words(question) == counted
+
+
+def test_a_count_must_count_what_was_asked() -> None:
+    same = lambda a, b: a == b  # noqa: E731
+    assert counts_any("around 36,500 were U.S. soldiers", ["soldiers"], same)
+    assert not counts_any("around 36,500 were U.S. soldiers", ["planes"], same)
+    assert not counts_any("in 1949 the soldiers left", ["soldiers"], same)  # a year counts nothing
