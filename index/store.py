@@ -34,9 +34,10 @@ from tutor.ports import Embedder
 from tutor.text import content_words
 
 from .documents import parse_document, read_corpus
+from .lexicon import model_words
 from .vectors import FaissVectorIndex
 
-FORMAT_VERSION = 6  # 6: re-ranking weights fitted per course (5: follow-up signal)
+FORMAT_VERSION = 7  # 7: common.json (6: re-ranking weights fitted per course)
 PARSER_VERSION = 2  # bump when cleaning or sentence splitting changes the stored text
 EMBED_BATCH = 256
 
@@ -197,6 +198,8 @@ def build_index(
         np.save(tmp / "context.npy", context_vectors)
         np.save(tmp / "vocabulary.npy", vocabulary_vectors)
         _write_json(tmp / "vocabulary.json", vocabulary)
+        common = common_words(vocabulary, embedder)
+        _write_json(tmp / "common.json", common)
         sentence_index = FaissVectorIndex.build(sentence_vectors)
         sentence_index.save(tmp / "sentence.faiss")
         FaissVectorIndex.build(context_vectors).save(tmp / "context.faiss")
@@ -212,6 +215,7 @@ def build_index(
                 vocabulary,
                 vocabulary_vectors,
                 sentence_index,
+                common,
             )
             fitted = fit_course(course, embedder)
             _write_json(tmp / "calibration.json", fitted.report())
@@ -324,6 +328,7 @@ def _course_from(
     vocabulary: list[str],
     vocabulary_vectors: np.ndarray,
     sentence_index: FaissVectorIndex,
+    common: list[str],
 ) -> Course:
     """The course a build is about to publish, for calibrating it before it goes live."""
     return Course(
@@ -336,7 +341,15 @@ def _course_from(
         context_vectors=context_vectors,
         vocabulary=tuple(vocabulary),
         vocabulary_vectors=vocabulary_vectors,
+        common_words=frozenset(common),
     )
+
+
+def common_words(vocabulary: list[str], embedder: Embedder) -> list[str]:
+    """The course's words that are whole words of the model's tokenizer vocabulary: ordinary
+    words, not names (the model's vocabulary lists "consisted", not "malenkov")."""
+    known = set(model_words(embedder))
+    return [w for w in vocabulary if w in known]
 
 
 def load_course(data_dir: Path) -> Course:
@@ -364,6 +377,8 @@ def load_course(data_dir: Path) -> Course:
         sentence_index = FaissVectorIndex.load(folder / current)
         current = "context.faiss"
         context_index = FaissVectorIndex.load(folder / current)
+        current = "common.json"
+        common = json.loads((folder / current).read_text(encoding="utf-8"))
         current = "calibration.json"
         fitted = (
             json.loads((folder / current).read_text(encoding="utf-8"))
@@ -414,4 +429,5 @@ def load_course(data_dir: Path) -> Course:
         vocabulary_vectors=vocabulary_vectors,
         calibration=fitted.get("policy"),
         ranking=fitted.get("retrieval"),
+        common_words=frozenset(common),
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 
-from .text import STOPWORDS, tokens
+from .text import STOPWORDS, stem, tokens
 
 
 class AnswerType(Enum):
@@ -208,12 +208,19 @@ def numbers_in(text: str) -> set[str]:
 
 
 def has_new_answer(
-    sentence: str, kind: AnswerType, question: str, asked: frozenset[str] | None = None
+    sentence: str,
+    kind: AnswerType,
+    question: str,
+    asked: frozenset[str] | None = None,
+    subject: frozenset[str] = frozenset(),
+    names: frozenset[str] | None = None,
 ) -> bool:
     """True when the sentence holds a span of the type that the question does not mention.
 
     `asked` is the question's tokens, for a caller that checks many sentences against one
-    question.
+    question; a name whose words are all `subject` stems (the course's own subject, "Soviet
+    Union" in a course on Soviet policy) answers no question either, nor, when the course's
+    `names` are known, a capitalised word the course does not write as a name.
     """
     if kind is AnswerType.NONE:
         return False
@@ -221,8 +228,41 @@ def has_new_answer(
     if kind in CUE_KINDS:
         return bool(spans)  # a cue is an answer whatever the question says
     if asked is None:
-        asked = frozenset(tokens(question))
+        asked = question_gives(question)
+    if kind is AnswerType.NAME:
+        # a name is new unless the question gives all its words ("Cuba" is given by "the
+        # Cuban crisis"; "West Germany" answers "Which German state?")
+        return any(
+            named
+            and not all(given_by(w, asked) for w in named)
+            and not all(stem(w) in subject for w in named)
+            and (names is None or any(stem(w) in names for w in named))
+            for named in ([w for w in words if w not in STOPWORDS] for words in spans)
+        )
     return any(words and not words <= asked for words in spans)
+
+
+GIVEN_PREFIX = 4  # a word this long that starts a question word, or is started by one, is given
+
+
+def given_by(word: str, asked: frozenset[str]) -> bool:
+    """Whether the question gives the word: it writes it, or a word that shares its start
+    ("Cuba" ~ "Cuban", "Soviets" ~ "Soviet")."""
+    if word in asked:
+        return True
+    if len(word) < GIVEN_PREFIX:
+        return False
+    return any(len(a) >= GIVEN_PREFIX and (a.startswith(word) or word.startswith(a)) for a in asked)
+
+
+def question_gives(question: str) -> frozenset[str]:
+    """The question's tokens that an answer cannot be, less the class it asks for: "Which
+    general…?" is answered by "General Douglas MacArthur"."""
+    words = set(tokens(question))
+    named_class = asked_class(question)
+    if named_class:
+        words.discard(named_class)
+    return frozenset(words)
 
 
 WordSimilarity = Callable[[str, str], bool]

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .answer_types import AnswerType, asked_class, has_new_answer, spans_of_type
+from .answer_types import (
+    AnswerType,
+    asked_class,
+    given_by,
+    question_gives,
+    spans_of_type,
+)
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
@@ -107,12 +113,12 @@ class ExtractiveComposer:
         kind, question = retrieval.kind, retrieval.question
         if before and leans_back(best.text):
             first = before
-        if not has_new_answer(best.text, kind, question) and not has_new_answer(
-            first.text, kind, question
-        ):
-            if before and first is best and has_new_answer(before.text, kind, question):
+        if not self.course.has_new_answer(
+            best.text, kind, question
+        ) and not self.course.has_new_answer(first.text, kind, question):
+            if before and first is best and self.course.has_new_answer(before.text, kind, question):
                 first = before
-            elif after and has_new_answer(after.text, kind, question):
+            elif after and self.course.has_new_answer(after.text, kind, question):
                 last = after
         return first, last
 
@@ -138,7 +144,7 @@ class ExtractiveComposer:
                 if len(joined) <= MAX_ANSWER_CHARS:
                     parts = [joined]
         span = _span_text(self.course, first.doc_id, first.start, last.end)
-        typed = retrieval.kind is AnswerType.NONE or has_new_answer(
+        typed = retrieval.kind is AnswerType.NONE or self.course.has_new_answer(
             span, retrieval.kind, retrieval.question
         )
         paragraph = self.course.paragraph_of(first.passage_id)
@@ -159,22 +165,17 @@ class ExtractiveComposer:
         if retrieval.kind not in LEADING_KINDS:
             return None
         # in a follow-up the query carries the topic, whose values are given too ("Voyager 1")
-        asked = {stem(w) for w in tokens(f"{retrieval.question} {retrieval.query}")}
-        # "Which general…?" is answered by "General Douglas MacArthur": the class the question
-        # names is no part of what it gives
+        asked = question_gives(retrieval.question) | question_gives(retrieval.query)
         named_class = asked_class(retrieval.question)
-        if named_class:
-            asked.discard(stem(named_class))
         found = []
         for candidate in spans_of_type(span, retrieval.kind):
-            words = {stem(w) for w in tokens(candidate)}
-            # "Cuba" is given by a question about "the Cuban crisis"
-            given = words <= asked or any(
-                len(w) > 3 and any(a.startswith(w) or w.startswith(a) for a in asked if len(a) > 3)
-                for w in words
-            )
-            subject = words <= self.course.subject_words() | STOPWORDS
-            if words and not given and not subject and candidate not in found:
+            words = {w for w in tokens(candidate) if w not in STOPWORDS}
+            given = any(given_by(w, asked) for w in words)
+            stems = {stem(w) for w in words}
+            subject = stems <= self.course.subject_words()
+            # "Consisted" at a sentence's start is no name the course knows
+            unnamed = retrieval.kind is AnswerType.NAME and not stems & self.course.proper_names()
+            if words and not given and not subject and not unnamed and candidate not in found:
                 found.append(candidate)
         if retrieval.kind is AnswerType.DATE:
             found = [_with_year(span, c) for c in found]

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from .answer_types import AnswerType, has_new_answer
 from .domain import Document, Passage
 from .errors import NotFound
 from .ports import VectorIndex
-from .text import content_stems
+from .text import content_stems, stem
 
 SUBJECT_SHARE = 0.10  # a word in this share of the sentences is the course's subject…
 SUBJECT_MIN = 5  # …and in at least this many (in a small course every word is frequent)
+_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
+_SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,7 +45,12 @@ class Course:
     # the re-ranking weights fitted alongside it, when they beat the prior (tutor/ranking_fit.py)
     ranking: Mapping[str, object] | None = None
     _by_paragraph: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
-    _subject: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    # the course's words that are ordinary words of the model's vocabulary ("consisted"), so
+    # that one capitalised at a sentence's start is not taken for a name
+    common_words: frozenset[str] = frozenset()
+    # caches, not copied by dataclasses.replace (a copy with other words must work them out anew)
+    _subject: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+    _names: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         groups: dict[int, list[int]] = {}
@@ -88,3 +97,28 @@ class Course:
             found = frozenset(w for w, n in counts.items() if n >= least and w.isalpha())
             object.__setattr__(self, "_subject", found)
         return found
+
+    def proper_names(self) -> frozenset[str]:
+        """Stems of the words the course writes as names: capitalised inside a sentence, or
+        at a sentence's start when the word is no ordinary word ("Malenkov began…", but not
+        "Consisted in…")."""
+        found = self._names
+        if found is None:
+            names = set()
+            for p in self.passages:
+                for m in _CAPITALISED.finditer(p.text):
+                    word = m.group().lower()
+                    opens = m.start() == 0 or _SENTENCE_END.search(p.text, 0, m.start())
+                    if not opens or word not in self.common_words:
+                        names.add(stem(word))
+            found = frozenset(names)
+            object.__setattr__(self, "_names", found)
+        return found
+
+    def has_new_answer(
+        self, text: str, kind: AnswerType, question: str, asked: frozenset[str] | None = None
+    ) -> bool:
+        """answer_types.has_new_answer, knowing the course's names. (The course's subject is
+        left to the evidence and the answer's lead: ranking a sentence that names only the
+        subject lower let spurious names win, e.g. "South-Eastern" for "Who succeeded…?")"""
+        return has_new_answer(text, kind, question, asked, names=self.proper_names())

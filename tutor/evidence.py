@@ -28,7 +28,9 @@ from .answer_types import (
     WordSimilarity,
     counted_words,
     counts_any,
+    given_by,
     numbers_in,
+    question_gives,
     spans_of_type,
 )
 from .text import STOPWORDS, WH_WORDS, stem, tokens
@@ -148,10 +150,10 @@ def untyped(kind: AnswerType, typed: bool, question: str, span: str, words: Cour
 def _new_name(question: str, span: str, words: CourseWords) -> bool:
     """Whether the span names someone or something the question does not, other than the
     course's own subject ("Soviet" answers no "who" in a course on Soviet policy)."""
-    asked = {stem(w) for w in tokens(question)}
+    asked = question_gives(question)
     for name in spans_of_type(span, AnswerType.NAME):
-        name_words = [w for w in tokens(name) if stem(w) not in asked and w not in STOPWORDS]
-        if any(not words.is_topic(w) for w in name_words):
+        name_words = [w for w in tokens(name) if not given_by(w, asked) and w not in STOPWORDS]
+        if any(words.is_name(w) and not words.is_topic(w) for w in name_words):
             return True
     return False
 
@@ -166,6 +168,8 @@ class CourseWords(Protocol):
     def uses(self, word: str) -> bool: ...
 
     def is_topic(self, word: str) -> bool: ...
+
+    def is_name(self, word: str) -> bool: ...
 
 
 def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evidence:

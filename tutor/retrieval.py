@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .answer_types import AnswerType, expected_type, has_new_answer, numbers_in
+from .answer_types import AnswerType, expected_type, numbers_in, question_gives
 from .course import Course
 from .domain import Passage
 from .lexical import BM25
@@ -219,6 +219,10 @@ class Retriever:
     def idf(self, term: str) -> float:
         return self.bm25.idf.get(term, self._max_idf)
 
+    def is_name(self, word: str) -> bool:
+        """Whether the course writes the word as a name (see Course.proper_names)."""
+        return stem(word) in self.course.proper_names()
+
     def is_topic(self, word: str) -> bool:
         """Whether the word is the course's own subject, never an answer of its own."""
         return stem(word) in self.course.subject_words()
@@ -313,7 +317,7 @@ class Retriever:
         total = sum(weights.values()) or 1.0
         id_list = ids.tolist()
         soft = self._soft_matches(id_list, list(weights), word_vectors)
-        asked = frozenset(tokens(question))
+        asked = question_gives(question)
         q_numbers = numbers_in(question)
         rows = np.zeros((len(id_list), len(RANKING_FEATURES)), dtype=np.float64)
         for j, pid in enumerate(id_list):
@@ -338,7 +342,7 @@ class Retriever:
         if followup is None or kind not in VALUE_KINDS:
             return False
         given = frozenset(tokens(f"{question} {followup.said}"))
-        return has_new_answer(self.course.passages[pid].text, kind, question, given)
+        return self.course.has_new_answer(self.course.passages[pid].text, kind, question, given)
 
     def _proximity(self, pid: int, previous: set[int]) -> float:
         p = self.course.passages[pid]
@@ -357,10 +361,10 @@ class Retriever:
     def _typed(self, pid: int, kind: AnswerType, question: str, asked: frozenset[str]) -> float:
         if kind is AnswerType.NONE:
             return 0.0
-        if has_new_answer(self.course.passages[pid].text, kind, question, asked):
+        if self.course.has_new_answer(self.course.passages[pid].text, kind, question, asked):
             return 1.0
         for other in self._neighbours[pid]:
-            if other is not None and has_new_answer(other.text, kind, question, asked):
+            if other is not None and self.course.has_new_answer(other.text, kind, question, asked):
                 return 0.5
         return 0.0
 

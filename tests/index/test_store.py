@@ -35,6 +35,7 @@ SEED_FILE = Path(__file__).resolve().parents[2] / "corpus" / "ussr-foreign-polic
 INDEX_FILES = {
     "manifest.json",
     "calibration.json",
+    "common.json",
     "documents.json",
     "passages.json",
     "sentence.npy",

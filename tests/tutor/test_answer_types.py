@@ -180,3 +180,24 @@ def test_a_count_must_count_what_was_asked() -> None:
     assert counts_any("around 36,500 were U.S. soldiers", ["soldiers"], same)
     assert not counts_any("around 36,500 were U.S. soldiers", ["planes"], same)
     assert not counts_any("in 1949 the soldiers left", ["soldiers"], same)  # a year counts nothing
+
+
+def test_a_name_the_question_gives_by_another_form_is_no_new_answer() -> None:
+    who = "Who was the president during the Cuban crisis?"
+    assert not has_new_answer("The arms were sent to Cuba.", AnswerType.NAME, who)
+    assert has_new_answer("Kennedy spoke with Khrushchev.", AnswerType.NAME, who)
+    # a name with a word the question lacks is new: "West Germany" answers "Which German state?"
+    which = "Which German state opened relations?"
+    assert has_new_answer("Relations were opened with West Germany.", AnswerType.NAME, which)
+    # the class a question asks for is not given: "General Lee" answers "Which general…?"
+    general = "Which general led the troops?"
+    assert has_new_answer("The troops followed General Lee.", AnswerType.NAME, general)
+
+
+def test_the_course_subject_is_no_new_name() -> None:
+    who = "Who placed missiles in Cuba?"
+    sentence = "The Soviet Union placed missiles there."
+    assert has_new_answer(sentence, AnswerType.NAME, who)
+    assert not has_new_answer(
+        sentence, AnswerType.NAME, who, subject=frozenset({"soviet", "union"})
+    )

@@ -6,6 +6,8 @@ import pytest
 
 from tests.conftest import make_course
 from tutor import NotFound
+from tutor.answer_types import AnswerType
+from tutor.text import stem
 
 FILES = {
     "a.txt": (
@@ -60,3 +62,25 @@ def test_document_lookup() -> None:
     assert course.document("b").title == "Gamma"
     with pytest.raises(NotFound, match="known: \\['a', 'b'\\]"):
         course.document("c")
+
+
+def test_proper_names_are_words_capitalised_inside_a_sentence_or_no_ordinary_word() -> None:
+    from dataclasses import replace
+
+    course = make_course(
+        {
+            "c.txt": "Policy\n\n"
+            "Features of the policy in 1953-1964. Consisted in the striving of the leadership.\n"
+            "In the 50's. Malenkov began to talk about detente with Eisenhower.\n"
+        }
+    )
+    # without the model's ordinary words every capital counts (fakes, old indexes)
+    assert {stem("consisted"), stem("malenkov")} <= course.proper_names()
+    knowing = replace(course, common_words=frozenset({"consisted", "features", "in", "began"}))
+    names = knowing.proper_names()
+    assert stem("malenkov") in names and stem("eisenhower") in names
+    assert stem("consisted") not in names and stem("features") not in names
+    assert knowing.has_new_answer(
+        "Malenkov began to talk.", AnswerType.NAME, "Who spoke of detente?"
+    )
+    assert not knowing.has_new_answer("Consisted in the striving.", AnswerType.NAME, "Who strove?")
