@@ -12,7 +12,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest eval clean browser bench loadtest first-answer fresh-clone
+.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest jstest eval clean browser bench loadtest first-answer fresh-clone
 
 install: $(STAMP)
 
@@ -66,7 +66,15 @@ typecheck: dev
 pytest: test-tools
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+# The widget's ES modules under Node's built-in test runner (no npm packages; Node 18 or later).
+jstest:
+	@if command -v node >/dev/null 2>&1; then \
+	  node --test --test-reporter=spec tests/widget_js/*.test.mjs; \
+	else \
+	  echo "node not found: skipping the widget's JavaScript tests (tests/widget_js)"; \
+	fi
+
+test: lint typecheck jstest pytest
 
 # Scores a server already running on $(HOST):$(PORT) (start it with `make run`).
 eval:

@@ -1,8 +1,13 @@
 """The embeddable chat widget: `GET /widget` (the page an LMS puts in an iframe) and its static
-script and style sheet (`GET /widget/static/{name}`), all served by the app itself.
+scripts and style sheet (`GET /widget/static/{name}`), all served by the app itself.
 
 The page holds no inline script or style, so its Content-Security-Policy can forbid both; every
 URL in it is relative, so it keeps working when the API is served under a path prefix.
+
+The script is native ES modules, as they are on disk (no build step): the page loads
+`widget.js` with `type="module"` and it imports its siblings (`./api.js`, ...) relatively. The
+page asks for them under `widget/static/<version>/`, the version a hash of every script, so
+the relative imports inherit it and a changed file anywhere is a new URL for all of them.
 `frame_ancestors` on `app.state` (a list of CSP sources such as `https://moodle.example.edu`)
 says which sites may frame it; without it only the API's own origin may.
 """
@@ -24,9 +29,12 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["widget"])
 
 STATIC_DIR = Path(__file__).resolve().parent / "widget_static"
+# Module scripts must come as JavaScript (browsers refuse any other type for them); files of
+# any other kind in the folder (package.json, which marks the modules for Node's test runner)
+# are not served.
 _TYPES = {
-    "widget.js": "text/javascript; charset=utf-8",
-    "widget.css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
 }
 # A CSP source expression: no whitespace, no directive or policy separator, nothing quoted
 # except keywords such as 'self' and 'none'.
@@ -41,7 +49,7 @@ _PAGE = """<!doctype html>
 <title>Course tutor</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="widget/static/widget.css?v={css_version}">
-<script src="widget/static/widget.js?v={js_version}" defer></script>
+<script type="module" src="widget/static/{js_version}/widget.js"></script>
 </head>
 <body>
 <div class="app">
@@ -87,18 +95,31 @@ class _Asset:
     version: str
 
 
+def _hash(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:12]
+
+
 @cache
-def _asset(name: str) -> _Asset:
-    """A whitelisted static file, read once, with a short hash of its content."""
-    body = (STATIC_DIR / name).read_bytes()
-    return _Asset(body, hashlib.sha256(body).hexdigest()[:12])
+def _assets() -> dict[str, _Asset]:
+    """The folder's scripts and style sheets by name, read once, each with a short hash."""
+    return {
+        path.name: _Asset(body, _hash(body))
+        for path in sorted(STATIC_DIR.iterdir())
+        if path.suffix in _TYPES and path.is_file()
+        for body in [path.read_bytes()]
+    }
+
+
+@cache
+def scripts_version() -> str:
+    """One hash over every script's name and content hash: the modules' shared URL segment."""
+    scripts = sorted(f"{n} {a.version}" for n, a in _assets().items() if n.endswith(".js"))
+    return _hash("\n".join(scripts).encode())
 
 
 @cache
 def _page() -> str:
-    return _PAGE.format(
-        css_version=_asset("widget.css").version, js_version=_asset("widget.js").version
-    )
+    return _PAGE.format(css_version=_assets()["widget.css"].version, js_version=scripts_version())
 
 
 def frame_ancestors(request: Request) -> str:
@@ -135,17 +156,25 @@ def widget_page(request: Request) -> HTMLResponse:
     )
 
 
+@router.get("/widget/static/{version}/{name}", include_in_schema=False)
+def widget_module(version: str, name: str) -> Response:
+    """A script under the page's version segment. Any version gets the current file, as an
+    unknown `?v=` does: replicas in the middle of a deploy may disagree for a moment."""
+    return widget_static(name)
+
+
 @router.get("/widget/static/{name}", include_in_schema=False)
 def widget_static(name: str) -> Response:
-    """The page's script and style sheet; nothing else is served from the folder."""
-    media_type = _TYPES.get(name)
-    if media_type is None:
+    """The page's scripts and style sheet; nothing else is served from the folder."""
+    asset = _assets().get(name)
+    if asset is None:
         raise HTTPException(status_code=404, detail="no such widget file")
     return Response(
-        _asset(name).body,
-        media_type=media_type,
+        asset.body,
+        media_type=_TYPES[Path(name).suffix],
         headers={
-            # the page asks for `?v=<content hash>`, so a new file is a new URL
+            # the page asks for a content hash (`?v=` or a path segment), so a new file is a
+            # new URL
             "Cache-Control": "public, max-age=86400",
             "X-Content-Type-Options": "nosniff",
         },
