@@ -28,6 +28,12 @@ PRIOR_THRESHOLD = 0.55
 
 
 @dataclass(frozen=True)
+class Decision:
+    answerable: bool
+    confidence: float  # a logistic of the score's margin over the threshold
+
+
+@dataclass(frozen=True)
 class AbstentionPolicy:
     weights: tuple[float, ...] = PRIOR_WEIGHTS
     threshold: float = PRIOR_THRESHOLD
@@ -42,11 +48,16 @@ class AbstentionPolicy:
         return sum(w * x for w, x in zip(self.weights, evidence.vector(), strict=True))
 
     def confidence(self, evidence: Evidence) -> float:
-        margin = self.score(evidence) - self.threshold
-        return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, self.slope * margin))))
+        return self.decide(evidence).confidence
 
     def answerable(self, evidence: Evidence) -> bool:
         return self.score(evidence) >= self.threshold
+
+    def decide(self, evidence: Evidence) -> Decision:
+        """Whether to answer and how sure, from one reading of the evidence."""
+        margin = self.score(evidence) - self.threshold
+        confidence = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, self.slope * margin))))
+        return Decision(margin >= 0, confidence)
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -45,6 +46,9 @@ class Course:
     # the re-ranking weights fitted alongside it, when they beat the prior (tutor/ranking_fit.py)
     ranking: Mapping[str, object] | None = None
     _by_paragraph: dict[int, tuple[int, ...]] = field(default_factory=dict, repr=False)
+    _by_start: dict[str, tuple[list[int], tuple[Passage, ...]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     # the course's words that are ordinary words of the model's vocabulary ("consisted"), so
     # that one capitalised at a sentence's start is not taken for a name
     common_words: frozenset[str] = frozenset()
@@ -54,9 +58,25 @@ class Course:
 
     def __post_init__(self) -> None:
         groups: dict[int, list[int]] = {}
+        by_doc: dict[str, list[Passage]] = {}
         for p in self.passages:
             groups.setdefault(p.paragraph, []).append(p.passage_id)
+            by_doc.setdefault(p.doc_id, []).append(p)
         self._by_paragraph.update({k: tuple(v) for k, v in groups.items()})
+        for doc_id, found in by_doc.items():
+            found.sort(key=lambda p: p.start)
+            self._by_start[doc_id] = ([p.start for p in found], tuple(found))
+
+    def passage_at(self, doc_id: str, start: int, end: int) -> Passage | None:
+        """The first sentence of a document that overlaps [start, end), by bisection."""
+        starts, found = self._by_start.get(doc_id, ([], ()))
+        i = bisect_right(starts, start) - 1
+        if i >= 0 and start < found[i].end:
+            return found[i]
+        nxt = i + 1
+        if nxt < len(found) and found[nxt].start < end:
+            return found[nxt]
+        return None
 
     def document(self, doc_id: str) -> Document:
         try:

@@ -35,10 +35,6 @@ class BM25:
             for t, p in postings.items()
         }
 
-    def document_frequency(self, term: str) -> int:
-        entry = self._postings.get(term)
-        return 0 if entry is None else len(entry[0])
-
     def scores(self, query: Sequence[str]) -> np.ndarray:
         """A BM25 score for every document (zeros where no query term occurs)."""
         out = np.zeros(self.size, dtype=np.float32)

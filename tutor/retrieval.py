@@ -26,7 +26,6 @@ significantly (tutor/ranking_fit.py).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -57,8 +56,6 @@ PRONOUN_CREDIT = 0.9  # … when the sentence opens with a pronoun that points b
 SOFT_FLOOR = 0.45  # word similarity below this is unrelated (MiniLM on single words)
 SOFT_FULL = 0.85  # and above this the words are near-synonyms
 SAME_WORD = 0.6  # two words this alike name the same thing ("planes" ~ "aircraft")
-NAME_LIKENESS = 0.5  # a name this unlike every course word is a name the course lacks
-_CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
 VALUE_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY)
 
 
@@ -110,7 +107,6 @@ class Scored:
     passage: Passage
     score: float
     dense: float
-    lexical: float
     coverage: float
     typed: bool
 
@@ -124,9 +120,6 @@ class Retrieval:
     kind: AnswerType
     ranked: tuple[Scored, ...]
     unknown_share: float  # rarity-weighted share of question words the course never uses
-    unknown_names: int  # capitalised question words unlike any word of the course
-    best_dense: float
-    best_coverage: float
     vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the query's
     previous: tuple[int, ...] = ()  # in a follow-up, what the last answer cited
 
@@ -143,7 +136,6 @@ class Candidates:
     kind: AnswerType
     ids: list[int]
     features: np.ndarray  # len(ids) x len(RANKING_FEATURES)
-    lexical: np.ndarray  # raw BM25 of each, for Scored
     terms: list[str]  # the question's (and topic's) content stems
     vector: np.ndarray = field(repr=False)
     word_vectors: dict[str, np.ndarray] = field(repr=False)
@@ -253,7 +245,6 @@ class Retriever:
                 self.course.passages[pid],
                 float(scores[j]),
                 float(found.features[j, :2].max()),
-                float(found.lexical[j]),
                 float(found.features[j, 3]),
                 bool(found.features[j, 4] == 1.0),
             )
@@ -263,9 +254,7 @@ class Retriever:
         # In a follow-up the topic is established by a turn that was answered: its words
         # count in full, and an unfamiliar word of the question ("resolved") is weaker
         # evidence that the course lacks the answer, so the share counts half.
-        unknown_share, unknown_names = self._unknown(
-            question, {t: self.idf(t) for t in found.terms}, found.word_vectors
-        )
+        unknown_share = self._unknown({t: self.idf(t) for t in found.terms}, found.word_vectors)
         if followup:
             unknown_share *= FOLLOWUP_UNKNOWN_FACTOR
         return Retrieval(
@@ -274,9 +263,6 @@ class Retriever:
             kind=found.kind,
             ranked=tuple(scored[:k]),
             unknown_share=unknown_share if found.terms else 1.0,
-            unknown_names=unknown_names,
-            best_dense=max((s.dense for s in scored), default=0.0),
-            best_coverage=max((s.coverage for s in scored), default=0.0),
             vector=found.vector,
             previous=tuple(sorted(previous)),
         )
@@ -293,7 +279,7 @@ class Retriever:
         n = len(self.course.passages)
         if n == 0:
             empty = np.zeros((0, len(RANKING_FEATURES)))
-            return Candidates(query, kind, [], empty, np.zeros(0), all_terms, vector, word_vectors)
+            return Candidates(query, kind, [], empty, all_terms, vector, word_vectors)
         depth = min(n, self.weights.candidates)
         _, s_ids = self.course.sentence_index.search(vector[None, :], depth)
         _, c_ids = self.course.context_index.search(vector[None, :], depth)
@@ -329,7 +315,7 @@ class Retriever:
                 self._typed(pid, kind, question, asked),
                 self._number_agreement(pid, q_numbers),
             )
-        return Candidates(query, kind, id_list, rows, lex, all_terms, vector, word_vectors)
+        return Candidates(query, kind, id_list, rows, all_terms, vector, word_vectors)
 
     def _holds_more(
         self, pid: int, kind: AnswerType, question: str, followup: FollowupContext | None
@@ -392,15 +378,11 @@ class Retriever:
             vectors.update({stem(w): np.asarray(vocab_vectors[i]) for w, i in known.items()})
         return embedded[0], vectors
 
-    def _unknown(
-        self, question: str, weights: dict[str, float], word_vectors: dict[str, np.ndarray]
-    ) -> tuple[float, int]:
-        """How much of the question the course has no words for, and how many such names."""
-        # The first word is capitalised by grammar, not because it is a name.
-        names = {stem(m.group()) for m in _CAPITALISED.finditer(question) if m.start() > 0}
+    def _unknown(self, weights: dict[str, float], word_vectors: dict[str, np.ndarray]) -> float:
+        """How much of the question the course has no words for: each word it never uses counts
+        by its weight, less its best similarity to a course word."""
         vocab_vectors = self.course.vocabulary_vectors
         unknown = 0.0
-        unknown_names = 0
         for term, weight in weights.items():
             if term in self.bm25.idf:
                 continue
@@ -410,9 +392,7 @@ class Retriever:
                 best = float(np.max(np.asarray(vocab_vectors) @ vector))
                 soft = min(1.0, max(0.0, (best - SOFT_FLOOR) / (SOFT_FULL - SOFT_FLOOR)))
             unknown += weight * (1.0 - soft)
-            if term in names and soft < NAME_LIKENESS:
-                unknown_names += 1
-        return unknown / (sum(weights.values()) or 1.0), unknown_names
+        return unknown / (sum(weights.values()) or 1.0)
 
     def similar(self, a: str, b: str) -> bool:
         """Whether two words are the same or near-synonyms by the course's word vectors."""

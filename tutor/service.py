@@ -193,10 +193,10 @@ class Tutor:
         followup = followup_context(text, history)
         retrieval = self.retriever.retrieve(text, followup)
         composed = self.composer.compose(retrieval)
-        evidence = measure(retrieval, composed, self.retriever)
-        confidence = round(self.policy.confidence(evidence), 4)
+        decision = self.policy.decide(measure(retrieval, composed, self.retriever))
+        confidence = round(decision.confidence, 4)
         topic = followup.topic if followup else topic_of(text)
-        if not self.policy.answerable(evidence):
+        if not decision.answerable:
             suggestions = self._suggestions(retrieval)
             message = (
                 "The course material doesn't cover that, so I won't guess. "
@@ -280,12 +280,12 @@ class Tutor:
     def passage(self, doc_id: str, start: int, end: int) -> tuple[str, int, int]:
         """The paragraph around a cited span: (paragraph text, start and end of the span in it)."""
         doc = self.course.document(doc_id)
-        for p in self.course.passages:
-            if p.doc_id == doc_id and (p.start <= start < p.end or start <= p.start < end):
-                paragraph = self.course.paragraph_of(p.passage_id)
-                lo, hi = paragraph[0].start, paragraph[-1].end
-                return doc.text[lo:hi], max(0, start - lo), min(hi, end) - lo
-        raise NotFound(f"no passage at {doc_id}[{start}:{end}]")
+        p = self.course.passage_at(doc_id, start, end)
+        if p is None:
+            raise NotFound(f"no passage at {doc_id}[{start}:{end}]")
+        paragraph = self.course.paragraph_of(p.passage_id)
+        lo, hi = paragraph[0].start, paragraph[-1].end
+        return doc.text[lo:hi], max(0, start - lo), min(hi, end) - lo
 
     # Quizzes
 

@@ -27,10 +27,8 @@ def answer(files: dict[str, str], question: str):  # type: ignore[no-untyped-def
 
 def hand_made(course: Course, question: str, ranked: list[tuple[int, float]]) -> Retrieval:
     """A retrieval that ranks the given passage ids with the given scores."""
-    scored = tuple(
-        Scored(course.passages[pid], score, 0.9, 1.0, 1.0, True) for pid, score in ranked
-    )
-    return Retrieval(question, question, expected_type(question), scored, 0.0, 0, 0.9, 1.0)
+    scored = tuple(Scored(course.passages[pid], score, 0.9, 1.0, True) for pid, score in ranked)
+    return Retrieval(question, question, expected_type(question), scored, 0.0)
 
 
 def assert_exact(course: Course, citations: tuple[Citation, ...]) -> None:
@@ -279,7 +277,7 @@ def test_citation_carries_score_rounded() -> None:
 
 def test_empty_retrieval_composes_nothing() -> None:
     course = make_course(JOIN)
-    empty = Retrieval("What?", "What?", AnswerType.NONE, (), 1.0, 0, 0.0, 0.0)
+    empty = Retrieval("What?", "What?", AnswerType.NONE, (), 1.0)
     composed = ExtractiveComposer(course).compose(empty)
     assert (composed.text, composed.citations, composed.typed) == ("", (), False)
 

@@ -84,3 +84,14 @@ def test_proper_names_are_words_capitalised_inside_a_sentence_or_no_ordinary_wor
         "Malenkov began to talk.", AnswerType.NAME, "Who spoke of detente?"
     )
     assert not knowing.has_new_answer("Consisted in the striving.", AnswerType.NAME, "Who strove?")
+
+
+def test_passage_at_finds_the_first_sentence_overlapping_a_span() -> None:
+    course = make_course({"a.txt": "T\n\nOne two. Three four.\n\nFive six.\n"})
+    first, second, third = course.passages
+    assert course.passage_at("a.txt", first.start, first.end) == first
+    assert course.passage_at("a.txt", first.start + 2, first.start + 3) == first
+    assert course.passage_at("a.txt", second.start, third.end) == second
+    assert course.passage_at("a.txt", first.end, second.start + 1) == second  # the gap, then in
+    assert course.passage_at("a.txt", third.end + 5, third.end + 9) is None
+    assert course.passage_at("other.txt", 0, 5) is None

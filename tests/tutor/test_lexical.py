@@ -22,9 +22,7 @@ def test_document_with_rare_query_term_outranks_one_without() -> None:
 def test_rare_term_has_higher_idf_than_common_one() -> None:
     bm25 = BM25([["pipelin", "oil"], ["harbour", "oil"], ["treati", "oil"]])
     assert bm25.idf["pipelin"] > bm25.idf["oil"] > 0
-    assert bm25.document_frequency("oil") == 3
-    assert bm25.document_frequency("pipelin") == 1
-    assert bm25.document_frequency("missing") == 0
+    assert "missing" not in bm25.idf
 
 
 def test_exact_score_for_a_small_corpus() -> None:
