@@ -90,9 +90,9 @@ def test_passage_at_finds_the_first_sentence_overlapping_a_span() -> None:
     text = "T\n\nThe pipe was built in May. The ship was frozen in ice.\n\nThe port was closed.\n"
     course = make_course({"a.txt": text})
     first, second, third = course.passages
-    assert course.passage_at("a.txt", first.start, first.end) == first
-    assert course.passage_at("a.txt", first.start + 2, first.start + 3) == first
-    assert course.passage_at("a.txt", second.start, third.end) == second
-    assert course.passage_at("a.txt", first.end, second.start + 1) == second  # the gap, then in
-    assert course.passage_at("a.txt", third.end + 5, third.end + 9) is None
-    assert course.passage_at("other.txt", 0, 5) is None
+    assert course.passage_at("a", first.start, first.end) == first
+    assert course.passage_at("a", first.start + 2, first.start + 3) == first
+    assert course.passage_at("a", second.start, third.end) == second
+    assert course.passage_at("a", first.end, second.start + 1) == second  # the gap, then in
+    assert course.passage_at("a", third.end + 5, third.end + 9) is None
+    assert course.passage_at("other", 0, 5) is None
