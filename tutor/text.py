@@ -7,7 +7,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+# A word: letters and digits, joined by inner apostrophes, dots and hyphens ("U.S.", "1953-1964").
+WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because
@@ -122,7 +123,7 @@ _IRREGULAR = {
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; hyphenated and dotted words stay whole ("porkkala-udd")."""
-    return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
+    return [t.lower().replace("’", "'") for t in WORD_RE.findall(text)]
 
 
 @lru_cache(maxsize=65536)
