@@ -17,7 +17,7 @@ import re
 
 from .domain import Turn
 from .retrieval import FollowupContext
-from .text import STOPWORDS, WH_WORDS, content_words, tokens
+from .text import STOPWORDS, WH_WORDS, WORD, content_words, tokens
 
 _OPENERS = frozenset(["and", "but", "so", "then", "also"])
 _OPENING_PHRASES = ("what about", "how about")
@@ -33,7 +33,6 @@ _GENERIC = frozenset(
 _NAME = re.compile(r"\b[A-ZА-ЯЁ]")
 LEAD_CHARS = 80  # an answer's lead ("August 29, 1949: …") is at most this long
 OPENING_WORDS = 3
-_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
 
 
 def is_followup(question: str) -> bool:
@@ -53,7 +52,7 @@ def topic_of(question: str) -> str:
     """The words of a question that name what it is about, in their order and casing."""
     words = [
         w
-        for w in _WORD.findall(question)
+        for w in WORD.findall(question)
         if w.lower() not in STOPWORDS and w.lower() not in WH_WORDS and w.lower() not in _GENERIC
     ]
     return " ".join(words) or question
@@ -61,7 +60,7 @@ def topic_of(question: str) -> str:
 
 def rewrite(question: str, topic: str) -> str:
     """Put the topic where the question's first pronoun stands, or after the question."""
-    for match in _WORD.finditer(question):
+    for match in WORD.finditer(question):
         word = match.group().lower()
         if word in _ANAPHORA:
             filler = f"{topic}'s" if word in ("its", "their", "his", "her") else topic
