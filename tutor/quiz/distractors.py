@@ -17,13 +17,10 @@ from .values import NAME_TYPES, PLACE_TYPES, Fact, FactType, mentions, text_hash
 
 YEAR_WINDOW = 30  # course years this close to the answer make good distractors
 
-
 COURSE_YEARS = 2  # …and this many of them go before made-up ones
-
 
 # Made-up year offsets: the answer lands first, second, third or last among the options.
 _YEAR_OFFSETS = ((2, 5, 9), (-3, 4, 7), (-6, -2, 3), (-8, -4, -1))
-
 
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 

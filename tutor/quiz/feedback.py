@@ -8,7 +8,6 @@ from ..domain import Grade, QuizItem
 
 MAX_FEEDBACK_CHARS = 800
 
-
 _MAX_SHOWN = 200  # the longest expected answer echoed in feedback, so the quote keeps its room
 
 

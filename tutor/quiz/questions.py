@@ -23,9 +23,7 @@ from .values import NAME_TYPES, Fact, FactType, Unit, mentions, text_hash
 
 BLANK = "_____"
 
-
 TOPIC_SHARE = 0.10  # an entity named in this share of all sentences is the course's topic
-
 
 TOPIC_MIN_SENTENCES = 5  # …and in at least this many (small courses repeat names a lot)
 
@@ -119,7 +117,6 @@ _WH_FOR = {
     (FactType.YEAR, "since"): "Since what year",
     (FactType.DATE, "on"): "On what date",
 }
-
 
 _SUBJECT = r"(?P<subj>[^,;:\"]{2,80}?)"
 

@@ -12,7 +12,6 @@ from ..text import STOPWORDS, content_words, leans_back, tokens
 SHORT_SENTENCE_WORDS = 6  # shorter sentences ("Eisenhower refused to apologize.") need context
 LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•])\s")
 
-
 _INTERNAL_BREAK = re.compile(r"(?<=[^\s.][.!?])\s+(?=[\"“A-ZА-ЯЁ])")
 # "In the 50's.", "In 1959-1962 years.": a verbless opener the splitter left before a
 # sentence; not "In the U.S." (an abbreviation's dot ends no fragment)

@@ -30,9 +30,7 @@ class FactType(Enum):
 # crispest questions, then names.
 PRIORITY = tuple(FactType)
 
-
 PLACE_TYPES = (FactType.COUNTRY, FactType.PLACE, FactType.REGION)
-
 
 NAME_TYPES = frozenset({FactType.PERSON, FactType.ORG, FactType.EVENT, *PLACE_TYPES})
 

@@ -16,13 +16,10 @@ from ..text import MONTH_ABBREVIATIONS, MONTHS, STOPWORDS, stem, tokens
 
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 
-
 _APOSTROPHES = re.compile(r"[\u2018\u2019\u02bc\u0060\u00b4]")
-
 
 # "70,000" is one number, not the list "70, 000".
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
-
 
 # "August 13, 1961": the comma between day and year is not a list separator.
 _DAY_COMMA_YEAR = re.compile(r"(?<=\d)(?:st|nd|rd|th)?\s*,\s*(?=\d{4}(?!\d))")
@@ -43,6 +40,7 @@ def normalise(text: str) -> str:
 
 # Month names and their short forms, each to its full lower-case name.
 MONTH_NAMES = {m.lower(): m.lower() for m in MONTHS} | MONTH_ABBREVIATIONS
+
 _MULTIPLIERS = {
     "hundred": Decimal(100),
     "thousand": Decimal(1000),
@@ -51,18 +49,15 @@ _MULTIPLIERS = {
     "trillion": Decimal(10**12),
 }
 
-
 _CARDINALS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty"
 ).split()
 
-
 _ORDINALS = (
     "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
     "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth"
 ).split()
-
 
 _NUMBER_WORDS = {w: Decimal(i) for words in (_CARDINALS, _ORDINALS) for i, w in enumerate(words)}
 _NUMBER_WORDS.update(

@@ -61,16 +61,13 @@ def make(
 
 _TRUE = frozenset(["true", "yes", "t", "y", "correct", "right", "yep", "yeah", "yup"])
 
-
 _FALSE = frozenset(["false", "no", "f", "n", "incorrect", "wrong", "nope", "nah", "untrue"])
-
 
 _TF_FRAME = frozenset(
     """it it's its is was that that's this the statement sentence claim answer i i'd i'm im
     think say would guess believe definitely certainly probably surely pretty quite totally
     completely absolutely entirely very sure be must my""".split()
 )
-
 
 _TF_NEGATED = frozenset(["not", "isn't", "wasn't", "isnt", "wasnt"])
 
