@@ -71,7 +71,7 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
     from collections import Counter
     from pathlib import Path
 
-    from tutor.quizgen import dump_items
+    from tutor import dump_items
 
     from .wiring import build_tutor
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tutor import QuizKind
 from tutor.domain import Answer, Citation, Document, Grade, Progress, QuizItem
 
 
@@ -59,7 +60,12 @@ class QuizItemOut(BaseModel):
         )
 
 
-Kind = Literal["multiple_choice", "short_answer", "true_false"]
+if TYPE_CHECKING:
+    Kind = str
+else:
+    # The names of the kinds as a Literal built from QuizKind: OpenAPI lists them inline and a
+    # wrong one is a `literal_error`, as the HTTP contract says.
+    Kind = Literal[tuple(k.value for k in QuizKind)]
 
 
 class QuizRequest(BaseModel):

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import Tutor
+from tutor import Tutor, to_aiken, to_gift
 from tutor.domain import AuditFilter, AuditRecord
 
 from .access import TeacherAccess, TeacherPageAccess
@@ -196,8 +196,6 @@ def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) ->
 )
 def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gift") -> Response:
     """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken)."""
-    from tutor.export import to_aiken, to_gift
-
     text = to_gift(t.quizzes.items) if format == "gift" else to_aiken(t.quizzes.items)
     return PlainTextResponse(
         text,

@@ -35,7 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from tutor import Citation, InvalidInput, NotFound, QuizItem, Tutor, TutorError
+from tutor import Citation, InvalidInput, NotFound, QuizItem, Tutor, TutorError, kind_of
 from tutor.settings import Settings
 
 from . import telegram_format as fmt
@@ -194,12 +194,13 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_quiz(
     update: Update, context: ContextTypes.DEFAULT_TYPE, item: QuizItem, sid: str
 ) -> None:
-    """Multiple choice and true/false as quiz polls; short answers as a message to reply to."""
+    """An item picked from options as a quiz poll; one answered in free text as a message to
+    reply to (its kind says which)."""
     chat = update.effective_chat
     if chat is None:
         return
     tutor = tutor_of(context)
-    if item.kind == "short_answer":
+    if kind_of(item.kind).free_text:
         await run(tutor.remember, PENDING, str(chat.id), item.quiz_id)
         await send_html(update, context, fmt.short_answer_html(item))
         return
@@ -238,7 +239,7 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     quiz_id, sid, _chat = link.split(" ")
     item = await run(tutor.quiz_item, quiz_id)
     choice = answer.option_ids[0]
-    given = ("true" if choice == 0 else "false") if item.kind == "true_false" else "ABCD"[choice]
+    given = kind_of(item.kind).answer_for_choice(item, choice)
     await run(tutor.answer_quiz, quiz_id, given, sid)
 
 

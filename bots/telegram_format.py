@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from tutor import Answer, Citation, Grade, QuizItem
+from tutor import Answer, Citation, Grade, QuizItem, kind_of
 from tutor.domain import Progress
 
 MESSAGE_LIMIT = 4096
@@ -83,16 +83,16 @@ def progress_html(progress: Progress) -> str:
 
 
 def poll_parts(item: QuizItem) -> tuple[str | None, str, list[str], int, str]:
-    """(lead message or None, poll question, options, correct option, explanation).
+    """(lead message or None, poll question, options, correct option, explanation) for an
+    item its kind shows as options to pick (not `free_text`).
 
     A question longer than a poll allows goes out as a message just before the poll.
     """
-    if item.kind == "true_false":
-        options = ["True", "False"]
-        correct = 0 if item.answer == "true" else 1
-    else:
-        options = [shorten(o, POLL_OPTION_LIMIT) for o in item.options or ()]
-        correct = list(item.options or ()).index(item.answer)
+    choices = kind_of(item.kind).choices(item)
+    if choices is None:
+        raise ValueError(f"{item.quiz_id}: a {item.kind} item is answered in free text")
+    options = [shorten(o, POLL_OPTION_LIMIT) for o in choices[0]]
+    correct = choices[1]
     lead = None
     question = item.question
     if len(question) > POLL_QUESTION_LIMIT:

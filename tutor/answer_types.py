@@ -12,7 +12,7 @@ from collections.abc import Callable
 from enum import Enum
 from functools import lru_cache
 
-from .text import STOPWORDS, stem, tokens
+from .text import MONTHS, STOPWORDS, WEEKDAYS, stem, tokens
 
 
 class AnswerType(Enum):
@@ -29,7 +29,7 @@ class AnswerType(Enum):
 # Kinds recognised by a cue word rather than a span of their own.
 CUE_KINDS = (AnswerType.REASON, AnswerType.OUTCOME, AnswerType.RESPONSE)
 
-_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+_MONTHS = "|".join(m.lower() for m in MONTHS)
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
     "fifty|sixty|seventy|eighty|ninety|hundred|thousand|million|billion|dozen|dozens|"
@@ -77,9 +77,7 @@ YEAR_RE = re.compile(r"^(?:1[0-9]|20)\d{2}s?$")
 _CAPITAL_WORD = r"(?:[A-ZА-ЯЁ](?:\.[A-ZА-ЯЁ])+\.?|[A-ZА-ЯЁ][\w'’-]*)"
 _CAPITALISED = re.compile(rf"\b{_CAPITAL_WORD}(?:\s+{_CAPITAL_WORD})*")
 
-_CALENDAR = frozenset(
-    [*_MONTHS.split("|"), *"monday tuesday wednesday thursday friday saturday sunday".split()]
-)
+_CALENDAR = frozenset([*_MONTHS.split("|"), *(d.lower() for d in WEEKDAYS)])
 _SENTENCE_OPENERS = frozenset(
     """a an the in on at by of for from to this that these those it its he she they his her
     their there then thus however but and as after before during since until when while

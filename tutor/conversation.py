@@ -17,7 +17,7 @@ import re
 
 from .domain import Turn
 from .retrieval import FollowupContext
-from .text import STOPWORDS, WH_WORDS, WORD_RE, content_words, tokens
+from .text import STOPWORDS, WH_WORDS, WORD, content_words, tokens
 
 _OPENERS = frozenset(["and", "but", "so", "then", "also"])
 _OPENING_PHRASES = ("what about", "how about")
@@ -52,7 +52,7 @@ def topic_of(question: str) -> str:
     """The words of a question that name what it is about, in their order and casing."""
     words = [
         w
-        for w in WORD_RE.findall(question)
+        for w in WORD.findall(question)
         if w.lower() not in STOPWORDS and w.lower() not in WH_WORDS and w.lower() not in _GENERIC
     ]
     return " ".join(words) or question
@@ -60,7 +60,7 @@ def topic_of(question: str) -> str:
 
 def rewrite(question: str, topic: str) -> str:
     """Put the topic where the question's first pronoun stands, or after the question."""
-    for match in WORD_RE.finditer(question):
+    for match in WORD.finditer(question):
         word = match.group().lower()
         if word in _ANAPHORA:
             filler = f"{topic}'s" if word in ("its", "their", "his", "her") else topic

@@ -30,13 +30,11 @@ from .domain import (
 from .embedding import batchers
 from .errors import InvalidInput, NotFound, Unavailable
 from .evidence import measure
-from .grading import grade
 from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, StateStore
-from .quizzes import KINDS, QuizBook, choose, progress
+from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
-from .scheduling import next_review
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
 
 log = logging.getLogger(__name__)
@@ -96,12 +94,6 @@ def check_question(question: object, limits: Limits) -> str:
     return check_text("question", question, limits.max_question_chars)
 
 
-def _default_generator(course: Course) -> list[QuizItem]:
-    from .quizgen import generate_items
-
-    return generate_items(course)
-
-
 class Tutor:
     """Answers questions with citations and keeps each session's conversation."""
 
@@ -126,7 +118,7 @@ class Tutor:
         self.limits = limits or Limits()
         self.clock = clock
         self.key_ring = KeyRing(store, clock)
-        generate = quiz_generator or _default_generator
+        generate = quiz_generator or generate_items
         self.quizzes = QuizBook(lambda: generate(course))
         self._store_warned_at = float("-inf")
         self.observer: Observer = NO_OBSERVER
@@ -294,8 +286,8 @@ class Tutor:
     ) -> tuple[QuizItem, str]:
         """The next quiz item for a learner, on `topic` and of `kind` when given."""
         sid = check_session_id(session_id)
-        if kind is not None and kind not in KINDS:
-            raise InvalidInput(f"kind must be one of {', '.join(KINDS)}; got {kind!r}")
+        if kind is not None and kind not in tuple(QuizKind):
+            raise InvalidInput(f"kind must be one of {', '.join(QuizKind)}; got {kind!r}")
         items = self.quizzes.items
         if topic is not None and topic.strip():
             items = self._on_topic(check_text("topic", topic, self.limits.max_topic_chars))
@@ -373,7 +365,7 @@ class Tutor:
             if (item := self.quizzes.get(q)) is not None
         }
         now = self.clock()
-        latest = sorted(served, key=served.__getitem__)[-(len(KINDS) - 1) :]
+        latest = sorted(served, key=served.__getitem__)[-(len(QuizKind) - 1) :]
         recent = tuple(i.kind for q in latest if (i := self.quizzes.get(q)) is not None)
         item = choose(candidates, served, reviews, practised, now, recent)
         if item is not None:

@@ -31,7 +31,7 @@ import numpy as np
 
 from .answer_types import DATE_RE, NUMBER_RE, YEAR_RE
 from .course import Course
-from .quizgen import Fact, FactType, course_facts
+from .quiz import Fact, FactType, course_facts
 from .text import STOPWORDS, content_words, states_no_fact, stem, tokens
 
 MAX_FACTS = 240  # answerable questions at most (spread evenly over the course)

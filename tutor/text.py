@@ -1,4 +1,5 @@
-"""Word-level text helpers shared by retrieval, answering and conversation."""
+"""Word-level text helpers and the vocabulary shared by retrieval, answering, conversation
+and quizzes: the one tokeniser, stop words, the calendar's words."""
 
 from __future__ import annotations
 
@@ -7,8 +8,29 @@ from functools import lru_cache
 
 import snowballstemmer
 
-# A word: letters and digits, joined by inner apostrophes, dots and hyphens ("U.S.", "1953-1964").
-WORD_RE = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
+# A word: letters and digits, with inner apostrophes, dots and hyphens kept ("porkkala-udd",
+# "u.s.", "Stalin's"). Every module that splits text into words uses this one.
+WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+WEEKDAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+# Short forms of the months, lower-cased, as learners type them ("Aug 13", "Sept").
+MONTH_ABBREVIATIONS = {
+    "jan": "january",
+    "feb": "february",
+    "mar": "march",
+    "apr": "april",
+    "jun": "june",
+    "jul": "july",
+    "aug": "august",
+    "sep": "september",
+    "sept": "september",
+    "oct": "october",
+    "nov": "november",
+    "dec": "december",
+}
 
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because
@@ -123,7 +145,7 @@ _IRREGULAR = {
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens; hyphenated and dotted words stay whole ("porkkala-udd")."""
-    return [t.lower().replace("’", "'") for t in WORD_RE.findall(text)]
+    return [t.lower().replace("’", "'") for t in WORD.findall(text)]
 
 
 @lru_cache(maxsize=65536)

@@ -16,8 +16,7 @@ import pytest
 
 from tests.conftest import make_course, seed_files
 from tutor.domain import Citation, QuizItem
-from tutor.export import to_aiken, to_gift
-from tutor.quizgen import generate_items
+from tutor.quiz import generate_items, to_aiken, to_gift
 
 GOLDEN = Path(__file__).parent / "golden"
 SEED_GOLDEN_ITEMS = 12

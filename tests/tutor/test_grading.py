@@ -6,7 +6,7 @@ import pytest
 
 from tutor.domain import Citation, QuizItem
 from tutor.errors import InvalidInput
-from tutor.grading import MAX_ANSWER_CHARS, MAX_FEEDBACK_CHARS, grade
+from tutor.quiz import MAX_ANSWER_CHARS, MAX_FEEDBACK_CHARS, grade
 
 VIENNA = "In June 1961, Khrushchev met Kennedy in Vienna."
 SPUTNIK = "The first satellite, Sputnik, was launched in 1957."

@@ -13,15 +13,21 @@ EXPORTED = [
     "Document",
     "Grade",
     "InvalidInput",
+    "ItemKind",
     "KeyRing",
     "NotFound",
     "Passage",
     "QuizItem",
+    "QuizKind",
     "Section",
     "Turn",
     "Tutor",
     "TutorError",
     "Unavailable",
+    "dump_items",
+    "kind_of",
+    "to_aiken",
+    "to_gift",
 ]
 
 

@@ -12,7 +12,7 @@ from tests.conftest import make_course, seed_files
 from tutor.answering import clean_sentence
 from tutor.course import Course
 from tutor.domain import Passage, QuizItem
-from tutor.quizgen import BLANK, dump_items, generate_items
+from tutor.quiz import BLANK, dump_items, generate_items
 from tutor.text import tokens
 
 KINDS = ("multiple_choice", "short_answer", "true_false")

@@ -16,8 +16,8 @@ from tutor.course import Course
 from tutor.domain import Citation, QuizItem, Review
 from tutor.errors import InvalidInput, NotFound
 from tutor.fakes import HashingEmbedder
-from tutor.quizzes import choose
-from tutor.scheduling import DAY, RELEARN_SECONDS, next_review
+from tutor.quiz import choose, next_review
+from tutor.quiz.scheduling import DAY, RELEARN_SECONDS
 from tutor.service import Tutor
 from tutor.stores.memory import MemoryStateStore
 from tutor.stores.sqlite import SQLiteStateStore
@@ -216,8 +216,7 @@ def test_concurrent_attempts_are_all_recorded_with_distinct_numbers(tmp_path: Pa
 
 
 def test_items_on_a_span_match_a_plain_scan() -> None:
-    from tutor.quizgen import generate_items
-    from tutor.quizzes import QuizBook
+    from tutor.quiz import QuizBook, generate_items
 
     course = make_course(seed_files())
     items = generate_items(course)

@@ -1,6 +1,6 @@
-"""Choosing quiz items for a learner and summing up their progress.
+"""The quiz bank (`QuizBook`), choosing items for a learner and summing up their progress.
 
-The catalogue is every item the generator makes from the course, built once on first use.
+The bank is every item the generator makes from the course, built once on first use.
 Choosing, in order: items due for review (earliest first), then items of sections the
 learner has not practised, then any item not yet shown, then the one shown longest ago. A
 topic narrows the choice to items on the passages retrieval finds for it; a kind narrows it
@@ -13,9 +13,7 @@ import bisect
 import threading
 from collections.abc import Callable, Iterable
 
-from .domain import Attempt, DueItem, Progress, QuizItem, Review, SectionProgress
-
-KINDS = ("multiple_choice", "short_answer", "true_false")
+from ..domain import Attempt, DueItem, Progress, QuizItem, Review, SectionProgress
 
 
 class QuizBook:
@@ -85,7 +83,7 @@ def choose(
     """The next item for a learner among `candidates` (kept in their given order).
 
     Among new items, one of a kind not among `recent_kinds` comes first, so a learner who
-    keeps asking for quizzes meets all three kinds in turn.
+    keeps asking for quizzes meets every kind in turn.
     """
     pool = list(candidates)
     if not pool:

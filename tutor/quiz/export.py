@@ -1,6 +1,8 @@
 """Quiz items as text an LMS imports: GIFT (Moodle) and Aiken (Moodle and other LMSs).
 
-`to_gift(items)` renders every kind, `to_aiken(items)` multiple choice and true/false only.
+`to_gift(items)` renders every kind, `to_aiken(items)` the kinds answered by picking an option
+(multiple choice and true/false). The layout of a block is here; its answer lines come from
+the item's kind (`ItemKind.gift_answers`), GIFT's escaping rules from `gift`.
 Both keep the items' order and the options' order, and raise `ValueError` for an item they
 cannot express faithfully (an unknown kind, an empty question, a multiple-choice answer
 that is not one of its options, a true/false answer other than "true"/"false").
@@ -47,20 +49,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .domain import QuizItem
+from ..domain import QuizItem
+from .gift import GIFT_PLAIN, flat, gift_escape, gift_text
+from .kind import Choices, ItemKind
+from .kinds import kind_of
 
-MULTIPLE_CHOICE = "multiple_choice"
-SHORT_ANSWER = "short_answer"
-TRUE_FALSE = "true_false"
-KINDS = (MULTIPLE_CHOICE, SHORT_ANSWER, TRUE_FALSE)
-TF_OPTIONS = ("True", "False")
 MAX_AIKEN_OPTIONS = 26  # one capital letter each
 
-_GIFT_SPECIAL = re.compile(r"([\\~=#{}:])")
-_GIFT_PLAIN = "[plain]"
-# Moodle's answer-weight prefix (`$giftanswerweightregex`): "%50%", "%-25%", "%33.3%".
-_GIFT_WEIGHT = re.compile(r"%-*[0-9]{1,2}\.?[0-9]*%")
-_LEADING_ARTICLE = re.compile(r"(?:the|an?)\s+(?=\S)", re.IGNORECASE)
 # Starts Aiken reads as an option label ("A.", "b)") or the answer line ("ANSWER:").
 _AIKEN_LABEL = re.compile(r"[a-z][.)]|answer\s*:", re.IGNORECASE)
 _AIKEN_GUARD = "Question: "
@@ -71,7 +66,7 @@ def to_gift(items: Sequence[QuizItem]) -> str:
     blocks = [f"// Quiz export from {len(items)} items"]
     category: str | None = None
     for item in items:
-        topic = _flat(item.topic or item.citation.section)
+        topic = flat(item.topic or item.citation.section)
         if topic and topic != category:
             blocks.append(f"$CATEGORY: {_gift_category(topic)}")
             category = topic
@@ -80,8 +75,8 @@ def to_gift(items: Sequence[QuizItem]) -> str:
 
 
 def to_aiken(items: Sequence[QuizItem]) -> str:
-    """The multiple-choice and true/false items in Aiken format; short answers are skipped."""
-    blocks = [_aiken_block(item) for item in items if _kind(item) != SHORT_ANSWER]
+    """The items answered by picking an option, in Aiken format; free-text ones are skipped."""
+    blocks = [_aiken_block(item) for item in items if not _kind(item).free_text]
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
@@ -90,51 +85,34 @@ def to_aiken(items: Sequence[QuizItem]) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def _flat(text: str) -> str:
-    """The text on one line: runs of whitespace (newlines, tabs, U+2028…) become one space."""
-    return " ".join(text.split())
-
-
-def _kind(item: QuizItem) -> str:
-    if item.kind not in KINDS:
-        raise ValueError(f"{item.quiz_id}: unknown kind {item.kind!r}")
-    if not _flat(item.question):
+def _kind(item: QuizItem) -> ItemKind:
+    try:
+        kind = kind_of(item.kind)
+    except ValueError:
+        raise ValueError(f"{item.quiz_id}: unknown kind {item.kind!r}") from None
+    if not flat(item.question):
         raise ValueError(f"{item.quiz_id}: empty question")
-    return item.kind
+    return kind
 
 
-def _choices(item: QuizItem) -> tuple[tuple[str, ...], int]:
-    """The options of a multiple-choice or true/false item, one line each, and the index of
-    the correct one."""
-    if _kind(item) == TRUE_FALSE:
-        truth = item.answer.strip().lower()
-        if truth not in ("true", "false"):
-            raise ValueError(f"{item.quiz_id}: true/false answer {item.answer!r}")
-        return TF_OPTIONS, 0 if truth == "true" else 1
-    options = item.options or ()
+def _choices(item: QuizItem, kind: ItemKind) -> Choices | None:
+    """The options of an item answered by picking one, one line each, and the index of the
+    correct one; None for a free-text item."""
+    found = kind.choices(item)
+    if found is None:
+        return None
+    options, correct = found
     if not 2 <= len(options) <= MAX_AIKEN_OPTIONS:
         raise ValueError(f"{item.quiz_id}: {len(options)} options")
-    if item.answer not in options:
-        raise ValueError(f"{item.quiz_id}: answer {item.answer!r} is not an option")
-    flat = tuple(_flat(o) for o in options)
-    if not all(flat):
+    lines = tuple(flat(o) for o in options)
+    if not all(lines):
         raise ValueError(f"{item.quiz_id}: empty option")
-    return flat, options.index(item.answer)
+    return lines, correct
 
 
 # ---------------------------------------------------------------------------------------------
 # GIFT
 # ---------------------------------------------------------------------------------------------
-
-
-def _gift_escape(text: str) -> str:
-    return _GIFT_SPECIAL.sub(r"\\\1", _flat(text))
-
-
-def _gift_text(text: str) -> str:
-    """One escaped piece of text; `[plain]` first when it starts with "[" (a format marker)."""
-    escaped = _gift_escape(text)
-    return _GIFT_PLAIN + escaped if escaped.startswith("[") else escaped
 
 
 def _gift_category(topic: str) -> str:
@@ -143,16 +121,9 @@ def _gift_category(topic: str) -> str:
 
 def _gift_block(item: QuizItem, topic: str) -> str:
     kind = _kind(item)
-    title = _gift_escape(f"{item.quiz_id} {topic}")
-    lines = [f"::{title}::{_GIFT_PLAIN}{_gift_escape(item.question)} {{"]
-    if kind == SHORT_ANSWER:
-        lines += _gift_short_answer(item)
-    else:
-        options, correct = _choices(item)
-        if kind == TRUE_FALSE:
-            lines.append("T" if correct == 0 else "F")
-        else:
-            lines += [_gift_option(o, i == correct) for i, o in enumerate(options)]
+    title = gift_escape(f"{item.quiz_id} {topic}")
+    lines = [f"::{title}::{GIFT_PLAIN}{gift_escape(item.question)} {{"]
+    lines += kind.gift_answers(item, _choices(item, kind))
     feedback = _gift_feedback(item)
     if feedback:
         lines.append(f"####{feedback}")
@@ -160,34 +131,13 @@ def _gift_block(item: QuizItem, topic: str) -> str:
     return "\n".join([head, *(f"\t{line}" for line in body), "}"])
 
 
-def _gift_option(option: str, correct: bool) -> str:
-    text = _gift_text(option)
-    if correct:
-        return "=" + text
-    return "~%0%" + text if _GIFT_WEIGHT.match(text) else "~" + text
-
-
-def _gift_short_answer(item: QuizItem) -> list[str]:
-    answer = _flat(item.answer)
-    if not answer:
-        raise ValueError(f"{item.quiz_id}: empty answer")
-    forms = [answer]
-    article = _LEADING_ARTICLE.match(answer)
-    if article:
-        forms.append(answer[article.end() :])
-    texts = [_gift_text(f.replace("*", "\\*")) for f in forms]
-    if any("->" in t for t in texts):
-        return ["%100%" + texts[0]]
-    return ["=%100%" + t if _GIFT_WEIGHT.match(t) else "=" + t for t in texts]
-
-
 def _gift_feedback(item: QuizItem) -> str:
-    quote = _flat(item.citation.quote)
+    quote = flat(item.citation.quote)
     if not quote:
         return ""
-    section = _flat(item.citation.section)
+    section = flat(item.citation.section)
     source = f"Source ({section})" if section else "Source"
-    return _gift_text(f"{source}: “{quote}”")
+    return gift_text(f"{source}: “{quote}”")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -196,8 +146,10 @@ def _gift_feedback(item: QuizItem) -> str:
 
 
 def _aiken_block(item: QuizItem) -> str:
-    options, correct = _choices(item)
-    question = _flat(item.question)
+    found = _choices(item, _kind(item))
+    assert found is not None  # free-text items are skipped before
+    options, correct = found
+    question = flat(item.question)
     if len(question) < 2 or _AIKEN_LABEL.match(question):
         question = _AIKEN_GUARD + question
     lines = [question]

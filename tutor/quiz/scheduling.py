@@ -7,7 +7,7 @@ intervals grow more slowly afterwards.
 
 from __future__ import annotations
 
-from .domain import Review
+from ..domain import Review
 
 DAY = 86_400.0
 RELEARN_SECONDS = 600.0  # a missed item returns after ten minutes

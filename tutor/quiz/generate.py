@@ -1,0 +1,125 @@
+"""Quiz items made from the course's own sentences, without a model.
+
+The approach is classic cloze generation over surface patterns:
+
+1. **Prepare** every sentence (`sentences`): drop a leading connective ("Thus,", "However,"),
+   collapse whitespace, glue a short date fragment onto the sentence it belongs to ("In the
+   50's. Malenkov began…" → "In the 50's, Malenkov began…") and refuse sentences that open with
+   a heading's words ("Foreign policy in the USSR in 1953-1964. Was focused…"), list items and
+   lead-ins ending with ":".
+2. **Find facts** in a sentence (`facts`, `names`, `gazetteer`): years, month-day dates,
+   months, decades, year ranges, numbers (with a "more than" and a unit when present),
+   ordinals, and capitalised names. Without a tagger, a name's type comes from a built-in
+   gazetteer of countries, cities and regions, from keywords (Council, Pact, Ministry… →
+   organisation; Wall, Crisis, War… → event) and, for the rest, from votes over every place the
+   name occurs in the course: "in/near/from X" says place, "President X", "X announced", "X's
+   death", "death of X" say person, and a name listed next to a known person or place ("X and
+   Kennedy") takes its type. A name with no evidence is never quizzed: a wrong type makes wrong
+   distractors.
+3. **Units** (`questions`): a fact's sentence must stand alone; when it leans on the sentence
+   before ("It had…", "During the visit…", "his leadership", "the same year", or it is very
+   short) the previous sentence of the paragraph is shown too and the citation spans both.
+   Facts that name the course or section topic (its title words, or an entity in a tenth of all
+   sentences), that occur twice in the stem, or whose words appear elsewhere in the stem are
+   not blanked: they would be trivial or ambiguous.
+4. **Items** per unit, each made by its kind's module (`kinds`): one multiple-choice item (the
+   first fact, by a priority of types, that has three same-type distractors: nearby years,
+   nearby dates, numbers of similar magnitude, names of the same type from the course:
+   `distractors`), one short-answer item on another fact, and one true/false item whose
+   statement is the sentence itself or the sentence with one fact swapped for a distractor. A
+   wh-question is used where a safe pattern applies ("In 1957, X was headed…" → "In what year
+   was X headed…?", "Gromyko made…" → "Who made…?"), otherwise a cloze stem with "_____".
+5. **Check** every item (exact citation here, then its kind's `check`: answer in quote, answer
+   not in the question, four distinct options) and drop any that fails, so a heuristic slip
+   costs an item, never a wrong one.
+
+Everything is deterministic: no randomness except hashes of the item's own text.
+"""
+
+from __future__ import annotations
+
+import json
+
+from ..course import Course
+from ..domain import QuizItem
+from ..stores.codec import item_to_dict
+from .distractors import Pools, distractors
+from .facts import analyse
+from .kinds import kind_of, multiple_choice, short_answer, true_false
+from .questions import citation_of, course_topics, units, wh_question
+from .values import PRIORITY, Fact, Unit
+
+
+class _Maker:
+    """Builds the items of one course; holds what every unit shares."""
+
+    def __init__(self, course: Course, pools: Pools, topics: set[str]):
+        self.course = course
+        self.pools = pools
+        self.topics = topics
+
+    def items(self, unit: Unit) -> list[QuizItem]:
+        citation = citation_of(self.course, unit)
+        made: list[QuizItem] = []
+        options = {f: distractors(f, self.pools, self.topics, unit.stem) for f in unit.facts}
+        ordered = sorted(unit.facts, key=lambda f: (PRIORITY.index(f.type), f.start))
+        mc, sa = self._choose(ordered, options, unit)
+        if mc:
+            made.append(multiple_choice.make(unit, mc, options[mc], citation))
+        if sa:
+            made.append(short_answer.make(unit, sa, citation))
+        avoid = {mc, sa}
+        made.append(true_false.make(self.course, unit, ordered, options, citation, avoid))
+        return made
+
+    @staticmethod
+    def _choose(
+        ordered: list[Fact], options: dict[Fact, list[str]], unit: Unit
+    ) -> tuple[Fact | None, Fact | None]:
+        """The facts asked as multiple choice and as short answer: different ones when the
+        sentence has two, the short answer preferring one a wh-question can ask (it reads
+        better without options), the multiple choice one with three distractors."""
+        choosable = [f for f in ordered if len(options[f]) >= multiple_choice.OPTIONS - 1]
+        if len(ordered) == 1:
+            return (ordered[0], None) if choosable else (None, ordered[0])
+        sa = next((f for f in ordered if wh_question(unit, f)), None)
+        mc = next((f for f in choosable if f is not sa), None)
+        if mc is None and sa in choosable:
+            mc, sa = sa, None  # the wh-able fact is the only one with distractors
+        if sa is None:
+            sa = next(f for f in ordered if f is not mc)
+        return mc, sa
+
+
+def _acceptable(course: Course, item: QuizItem) -> bool:
+    """The last check every item passes: an exact citation, and what its kind checks (an
+    answer the quote holds and the question does not give away, four distinct options…)."""
+    c = item.citation
+    if course.documents[c.doc_id].text[c.start : c.end] != c.quote:
+        return False
+    return kind_of(item.kind).check(item)
+
+
+def generate_items(course: Course) -> list[QuizItem]:
+    """Quiz items over the whole course, in course order: deterministic, ids stable."""
+    prepared, lexicon, facts = analyse(course)
+    pools = Pools()
+    for found in facts.values():
+        for fact in found:
+            pools.add(fact)
+    topics = course_topics(course, lexicon, facts)
+    maker = _Maker(course, pools, topics)
+    items: list[QuizItem] = []
+    seen: set[str] = set()
+    for unit in units(course, prepared, facts, lexicon, topics):
+        for item in maker.items(unit):
+            if item.quiz_id in seen or item.question in seen or not _acceptable(course, item):
+                continue
+            seen.update((item.quiz_id, item.question))
+            items.append(item)
+    return items
+
+
+def dump_items(items: list[QuizItem]) -> str:
+    """The items as JSON lines, one item per line with every field (`tutor quiz --dump`)."""
+    return "".join(json.dumps(item_to_dict(i), ensure_ascii=False) + "\n" for i in items)

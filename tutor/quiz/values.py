@@ -1,0 +1,75 @@
+"""Values every stage of quiz generation shares: fact types, facts, units, stable hashes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from enum import Enum
+
+from ..domain import Passage
+
+
+class FactType(Enum):
+    DATE = "date"  # a month and a day: "August 13"
+    YEAR = "year"
+    NUMBER = "number"  # "more than 70", "4.5 thousand km"
+    ORDINAL = "ordinal"  # "20th"
+    PERSON = "person"
+    ORG = "organisation"  # organisations, treaties and pacts
+    COUNTRY = "country"
+    PLACE = "place"  # cities and other places
+    REGION = "region"  # continents and parts of them: "Europe", "Central Asia"
+    EVENT = "event"  # "Berlin Wall", "Iron Curtain"
+    MONTH = "month"  # "October", "mid-June"
+    DECADE = "decade"  # "1950s"
+    RANGE = "range"  # "1958-1964": short answer only, its distractors would be contrived
+
+
+# The order in which a unit's facts are tried for its items: dates and numbers make the
+# crispest questions, then names.
+PRIORITY = tuple(FactType)
+
+PLACE_TYPES = (FactType.COUNTRY, FactType.PLACE, FactType.REGION)
+
+NAME_TYPES = frozenset({FactType.PERSON, FactType.ORG, FactType.EVENT, *PLACE_TYPES})
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """One quizzable span of a prepared sentence.
+
+    `start`/`end` delimit what the blank replaces, which may be wider than `text` when an
+    alias follows in brackets ("Warsaw Pact (Warsaw Treaty Organization)": the alias would
+    give the answer away). `key` is the fact's identity: the gazetteer's name for a country,
+    the lower-cased text otherwise.
+    """
+
+    type: FactType
+    text: str
+    start: int
+    end: int
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A sentence with facts, and the sentence before it when it cannot stand alone."""
+
+    first: Passage
+    last: Passage
+    context: str
+    sentence: str
+    facts: tuple[Fact, ...]
+
+    @property
+    def stem(self) -> str:
+        return f"{self.context} {self.sentence}".strip()
+
+
+def text_hash(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def mentions(text: str, phrase: str) -> bool:
+    return bool(re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text, re.IGNORECASE))
