@@ -19,8 +19,7 @@ from tutor.observe import NO_OBSERVER, Observer
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
 from tutor.settings import Settings
-from tutor.stores.memory import MemoryStateStore
-from tutor.stores.sqlite import SQLiteStateStore
+from tutor.stores import open_store
 
 from .progress import progress as shown_progress
 
@@ -59,13 +58,7 @@ def build_embedder(settings: Settings) -> ModelEmbedder:
 
 
 def build_state_store(settings: Settings) -> StateStore:
-    if settings.state_url and settings.state_url.startswith("memory:"):
-        return MemoryStateStore()
-    if settings.state_url and settings.state_url.startswith(("redis://", "rediss://")):
-        from tutor.stores.redis import RedisStateStore  # the Redis client only when asked for
-
-        return RedisStateStore(settings.state_url)
-    return SQLiteStateStore(settings.sqlite_path())
+    return open_store(settings.store_url())
 
 
 def ensure_index(
