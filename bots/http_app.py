@@ -25,7 +25,7 @@ from .access import StudentAccess, redact_access_log
 from .asgi import BodyLimitMiddleware
 from .deps import TutorDep
 from .metrics import install_metrics
-from .ratelimit import RateLimiter, RateLimitMiddleware
+from .ratelimit import RateLimitMiddleware
 from .schemas import (
     OPEN_ERRORS,
     STUDENT_ERRORS,
@@ -130,6 +130,7 @@ def create_app(
             if bot is not None:
                 await bot.stop()
                 await bot.shutdown()
+            app.state.rate_limiter.close()
             if tutor is None:
                 app.state.tutor.store.close()
 
@@ -142,9 +143,9 @@ def create_app(
 
     app.state.settings = config
     app.state.frame_ancestors = list(config.frame_ancestors)
-    app.state.rate_limiter = RateLimiter(
-        config.rate_limit_per_minute, config.rate_limit_burst, max_keys=config.rate_limit_clients
-    )
+    from .wiring import build_rate_limiter
+
+    app.state.rate_limiter = build_rate_limiter(config, "http")
     # Added first, so innermost: CORS (added last) wraps their 413 and 429 for browsers to read.
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
     app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)

@@ -7,39 +7,31 @@ sending made-up keys gets 401s, which cost little, so keying buckets by whatever
 gives away nothing an address limit would protect. The Telegram adapter uses the same
 `RateLimiter`, keyed by the Telegram user id.
 
-Memory stays bounded: a bucket idle long enough to have refilled is the same as a new one and is
-dropped; past `max_keys` buckets the least recently used goes first.
+The buckets live where the state store says (`tutor.stores.open_buckets`, called by wiring): in
+this process for memory and SQLite, in Redis when replicas share it, so a key gets its limit
+once however many replicas it reaches.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-import math
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from tutor.domain import RateDecision
+from tutor.errors import Unavailable
+from tutor.ports import RateBuckets
+from tutor.stores.buckets import MemoryBuckets
 
 from .asgi import ASGIApp, Receive, Scope, Send, send_problem
 
 
-@dataclass(frozen=True)
-class Decision:
-    allowed: bool
-    retry_after: int = 0  # whole seconds until one request is allowed again (0 when allowed)
-    first_refusal: bool = False  # the first refusal since the caller was last allowed
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float
-    refused: bool = False
-
-
 class RateLimiter:
-    """`per_minute` requests a minute per key, with bursts of up to `burst`; 0 turns it off."""
+    """`per_minute` requests a minute per key, with bursts of up to `burst`; 0 turns it off.
+
+    Buckets in this process unless `buckets` are given (shared ones, from wiring).
+    """
 
     def __init__(
         self,
@@ -48,60 +40,44 @@ class RateLimiter:
         *,
         max_keys: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
+        buckets: RateBuckets | None = None,
     ):
         if per_minute < 0:
             raise ValueError(f"per_minute must be 0 (off) or more, got {per_minute}")
         if burst < 1:
             raise ValueError(f"burst must be at least 1, got {burst}")
-        if max_keys < 1:
-            raise ValueError(f"max_keys must be at least 1, got {max_keys}")
         self.per_minute = per_minute
         self.burst = burst
-        self.max_keys = max_keys
-        self.clock = clock
+        self.buckets = buckets if buckets is not None else MemoryBuckets(max_keys, clock)
         self._rate = per_minute / 60.0  # tokens per second
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()  # least recently used first
-        self._lock = threading.Lock()  # the Telegram bot and the API may share one process
 
     @property
     def enabled(self) -> bool:
         return self.per_minute > 0
 
     def __len__(self) -> int:
-        return len(self._buckets)
+        """Callers tracked in this process (shared buckets are counted by their store)."""
+        return len(self.buckets) if isinstance(self.buckets, MemoryBuckets) else 0
 
-    def hit(self, key: str) -> Decision:
+    def hit(self, key: str) -> RateDecision:
         """Take one token from `key`'s bucket, or say how long to wait for one."""
         if not self.enabled:
-            return Decision(True)
-        with self._lock:
-            now = self.clock()
-            bucket = self._buckets.pop(key, None)
-            if bucket is None:
-                bucket = _Bucket(float(self.burst), now)
-            else:
-                elapsed = max(0.0, now - bucket.at)
-                bucket.tokens = min(float(self.burst), bucket.tokens + elapsed * self._rate)
-                bucket.at = now
-            self._buckets[key] = bucket
-            self._evict(now)
-            if bucket.tokens >= 1.0:
-                bucket.tokens -= 1.0
-                bucket.refused = False
-                return Decision(True)
-            first = not bucket.refused
-            bucket.refused = True
-            wait = max(1, math.ceil((1.0 - bucket.tokens) / self._rate))
-            return Decision(False, wait, first)
+            return RateDecision(True)
+        try:
+            return self.buckets.take(key, self._rate, self.burst)
+        except Unavailable:
+            # the shared store is down (it logged why): serve without a limit rather than
+            # refuse everyone; the store answers again within a second of being back
+            return RateDecision(True)
 
-    def _evict(self, now: float) -> None:
-        refill = self.burst / self._rate
-        while self._buckets:
-            key, oldest = next(iter(self._buckets.items()))
-            if len(self._buckets) > self.max_keys or now - oldest.at >= refill:
-                del self._buckets[key]
-            else:
-                break
+    async def ahit(self, key: str) -> RateDecision:
+        """`hit` from the event loop: a shared bucket's round trip runs on a thread."""
+        if self.enabled and self.buckets.shared:
+            return await asyncio.to_thread(self.hit, key)
+        return self.hit(key)
+
+    def close(self) -> None:
+        self.buckets.close()
 
 
 def caller_of(scope: Scope) -> str:
@@ -128,7 +104,7 @@ class RateLimitMiddleware:
             and scope.get("method") != "OPTIONS"  # CORS preflights carry no key and cost nothing
             and str(scope.get("path", "")).startswith(self.prefix)
         ):
-            decision = self.limiter.hit(caller_of(scope))
+            decision = await self.limiter.ahit(caller_of(scope))
             if not decision.allowed:
                 await send_problem(
                     send,

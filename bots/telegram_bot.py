@@ -249,7 +249,7 @@ async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     user = update.effective_user
     if limiter is None or user is None or update.poll_answer is not None:
         return  # a poll answer is a tap on a quiz already sent: always record it
-    decision = limiter.hit(str(user.id))
+    decision = await limiter.ahit(str(user.id))
     if decision.allowed:
         return
     note = SLOW_DOWN.format(seconds=decision.retry_after)
@@ -373,11 +373,9 @@ def build_application(
     app = builder.build()
     if tutor is not None:
         app.bot_data["tutor"] = tutor
-    app.bot_data["rate_limiter"] = RateLimiter(
-        config.telegram_rate_limit_per_minute,
-        config.telegram_rate_limit_burst,
-        max_keys=config.rate_limit_clients,
-    )
+    from .wiring import build_rate_limiter
+
+    app.bot_data["rate_limiter"] = build_rate_limiter(config, "telegram")
     app.add_handler(TypeHandler(Update, throttle), group=-1)  # before every other handler
     app.add_handler(CommandHandler("start", start))
     app.add_handler(CommandHandler("help", help_command))

@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
@@ -19,10 +20,10 @@ from tutor.observe import NO_OBSERVER, Observer
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
 from tutor.settings import Settings
-from tutor.stores.memory import MemoryStateStore
-from tutor.stores.sqlite import SQLiteStateStore
+from tutor.stores import open_buckets, open_store
 
 from .progress import progress as shown_progress
+from .ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -59,13 +60,23 @@ def build_embedder(settings: Settings) -> ModelEmbedder:
 
 
 def build_state_store(settings: Settings) -> StateStore:
-    if settings.state_url and settings.state_url.startswith("memory:"):
-        return MemoryStateStore()
-    if settings.state_url and settings.state_url.startswith(("redis://", "rediss://")):
-        from tutor.stores.redis import RedisStateStore  # the Redis client only when asked for
+    return open_store(settings.store_url())
 
-        return RedisStateStore(settings.state_url)
-    return SQLiteStateStore(settings.sqlite_path())
+
+def build_rate_limiter(settings: Settings, name: Literal["http", "telegram"]) -> RateLimiter:
+    """The `name` channel's rate limit, its buckets in the state store when that is shared
+    (Redis: replicas then enforce one limit), else in this process."""
+    if name == "http":
+        per_minute, burst = settings.rate_limit_per_minute, settings.rate_limit_burst
+    else:
+        per_minute, burst = (
+            settings.telegram_rate_limit_per_minute,
+            settings.telegram_rate_limit_burst,
+        )
+    if per_minute == 0:  # off: nothing to keep anywhere
+        return RateLimiter(per_minute, burst)
+    buckets = open_buckets(settings.store_url(), name, max_keys=settings.rate_limit_clients)
+    return RateLimiter(per_minute, burst, buckets=buckets)
 
 
 def ensure_index(

@@ -188,3 +188,12 @@ class AuditFilter:
     flagged: bool | None = None
     max_confidence: float | None = None
     limit: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class RateDecision:
+    """Whether a caller may go on, and if not how long to wait."""
+
+    allowed: bool
+    retry_after: int = 0  # whole seconds until one request is allowed again (0 when allowed)
+    first_refusal: bool = False  # the first refusal since the caller was last allowed

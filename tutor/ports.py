@@ -1,7 +1,8 @@
 """The seams the core depends on; `index` and the state stores implement them.
 
-Each seam has one required method, so a second implementation (a hashing embedder in tests,
-Redis instead of SQLite) is a small class.
+Each seam is small, so a second implementation (a hashing embedder in tests, Redis instead of
+SQLite) is a small class. State is split by owner (sessions, progress, keys, audit, links, rate
+buckets); `StateStore` is all the owners' parts that one backend provides together.
 """
 
 from __future__ import annotations
@@ -11,7 +12,16 @@ from typing import Protocol
 
 import numpy as np
 
-from .domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
+from .domain import (
+    ApiKey,
+    Attempt,
+    AuditFilter,
+    AuditRecord,
+    QuizItem,
+    RateDecision,
+    Review,
+    Turn,
+)
 
 
 class Embedder(Protocol):
@@ -37,17 +47,18 @@ class VectorIndex(Protocol):
         ...
 
 
-class StateStore(Protocol):
-    """Where conversations, served quiz items, attempts and review schedules live.
-
-    Every write is durable when the call returns: an acknowledged attempt survives a crash.
-    """
+class SessionStore(Protocol):
+    """Conversations: the turns of each session (the tutor reads the last few)."""
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
         """The last `limit` turns of a session, oldest first (empty for a new session)."""
         ...
 
     def append_turn(self, session_id: str, turn: Turn) -> None: ...
+
+
+class ProgressStore(Protocol):
+    """A learner's practice: items shown, attempts and the review schedule they imply."""
 
     def save_item(self, item: QuizItem) -> None:
         """Keep an item that was shown, so it can be graded even after the course changes."""
@@ -73,11 +84,9 @@ class StateStore(Protocol):
 
     def reviews(self, session_id: str) -> dict[str, Review]: ...
 
-    def set_link(self, kind: str, key: str, value: str) -> None:
-        """Remember a small value for an adapter (which session a chat is in, say)."""
-        ...
 
-    def link(self, kind: str, key: str) -> str | None: ...
+class KeyStore(Protocol):
+    """API keys: only their hashes, their roles and whether they were revoked."""
 
     def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
         """Store a new key's hash; a name already in use raises InvalidInput."""
@@ -91,6 +100,10 @@ class StateStore(Protocol):
         """The role of an active key, None for an unknown or revoked one."""
         ...
 
+
+class AuditLog(Protocol):
+    """Every answer given, for teachers to review and flag."""
+
     def record_answer(self, record: AuditRecord) -> int:
         """Append to the audit log; returns the record's id (the given one is ignored)."""
         ...
@@ -100,5 +113,37 @@ class StateStore(Protocol):
         ...
 
     def flag(self, audit_id: int, note: str) -> bool: ...
+
+
+class LinkStore(Protocol):
+    """Small values an adapter remembers (which session a chat is in, which item a poll asks)."""
+
+    def set_link(self, kind: str, key: str, value: str) -> None: ...
+
+    def link(self, kind: str, key: str) -> str | None: ...
+
+
+class StateStore(SessionStore, ProgressStore, KeyStore, AuditLog, LinkStore, Protocol):
+    """Every owner's state in one backend (`tutor.stores.open_store(url)` opens one).
+
+    Every write is durable when the call returns: an acknowledged attempt survives a crash.
+    """
+
+    def close(self) -> None: ...
+
+
+class RateBuckets(Protocol):
+    """Token buckets for rate limits, one per caller key.
+
+    Shared buckets (Redis) are seen by every process that opens the same store, so replicas
+    enforce one limit between them; the others are per process.
+    """
+
+    @property
+    def shared(self) -> bool: ...
+
+    def take(self, key: str, rate: float, burst: int) -> RateDecision:
+        """Take a token from `key`'s bucket (refilled at `rate` a second, holding `burst`)."""
+        ...
 
     def close(self) -> None: ...

@@ -12,6 +12,8 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .stores import check_url, sqlite_url
+
 # The model's most frequent words given a precomputed vector (see index/lexicon.py): rarer
 # words are embedded when a question uses them, at the same cost as without a lexicon.
 LEXICON_WORDS = 12_000
@@ -136,19 +138,9 @@ class Settings(BaseSettings):
     @field_validator("state_url")
     @classmethod
     def _known_scheme(cls, value: str | None) -> str | None:
-        if value is None or value.startswith(("sqlite:", "memory:")):
-            return value
-        if value.startswith(("redis://", "rediss://")):
-            from .stores.redis import split_url  # imports the Redis client only when asked for
-
-            split_url(value)  # its errors never repeat the URL, which may hold a password
-            return value
-        # only the scheme is echoed: the rest of a mistyped URL may hold a password
-        scheme = value.split(":", 1)[0] if ":" in value else value[:20]
-        raise ValueError(
-            "state_url must start with sqlite:, memory:, redis:// or rediss://; "
-            f"got one starting with {scheme!r}"
-        )
+        if value is not None:
+            check_url(value)  # the schemes are listed there, once
+        return value
 
     @model_validator(mode="after")
     def _metrics_token_given(self) -> Settings:
@@ -164,7 +156,6 @@ class Settings(BaseSettings):
         cache = user_cache_dir()
         return cache / "tutor" / "lexicon" if cache is not None else self.data_dir / "lexicon"
 
-    def sqlite_path(self) -> Path:
-        if self.state_url and self.state_url.startswith("sqlite:"):
-            return Path(self.state_url.removeprefix("sqlite:").removeprefix("//"))
-        return self.data_dir / "state.sqlite3"
+    def store_url(self) -> str:
+        """`state_url`, else the SQLite file in the data folder."""
+        return self.state_url or sqlite_url(self.data_dir / "state.sqlite3")

@@ -18,7 +18,7 @@ import numpy as np
 
 from .domain import ApiKey, AuditRecord, Citation
 from .errors import InvalidInput, NotFound
-from .ports import Embedder, StateStore
+from .ports import Embedder, KeyStore
 
 ROLES = ("student", "teacher")
 KEY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -43,9 +43,9 @@ def check_key_request(name: str, role: str) -> None:
 
 
 class KeyRing:
-    """API keys over a state store: create (shown once), list, revoke, look up a role."""
+    """API keys over a key store: create (shown once), list, revoke, look up a role."""
 
-    def __init__(self, store: StateStore, clock: Callable[[], float] = time.time):
+    def __init__(self, store: KeyStore, clock: Callable[[], float] = time.time):
         self.store = store
         self.clock = clock
 

@@ -666,3 +666,17 @@ def test_wiring_builds_the_redis_store_from_the_url(redis_url: str) -> None:
         assert keys_under(store.prefix) == [store.prefix + "links:k"]
     finally:
         store.close()
+
+
+def test_open_store_is_the_one_registry_of_schemes(tmp_path: Path, redis_url: str) -> None:
+    from tutor.stores import open_store, sqlite_url
+
+    found = [open_store(u) for u in ("memory:", sqlite_url(tmp_path / "s.sqlite3"), redis_url)]
+    try:
+        assert [type(s) for s in found] == [MemoryStateStore, SQLiteStateStore, RedisStateStore]
+        assert (tmp_path / "s.sqlite3").exists()
+    finally:
+        for s in found:
+            s.close()
+    with pytest.raises(ValueError, match="sqlite:, memory:, redis:// or rediss://"):
+        open_store("postgres://u:s3cret@h/db")

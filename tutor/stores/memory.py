@@ -1,4 +1,5 @@
-"""An in-memory state store for unit tests and throwaway runs."""
+"""An in-memory state store for unit tests and throwaway runs: every owner's part in one class
+(each is a few dictionaries)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,57 @@
+"""API keys in Redis: hashes and roles, never the keys."""
+
+from __future__ import annotations
+
+import json
+
+from ...domain import ApiKey
+from ...errors import InvalidInput
+from .connection import RedisConnection
+
+# Lua runs atomically in Redis: the check and the write cannot be separated by another client.
+_ADD_KEY = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 or redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1
+then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+return 1
+"""
+_REVOKE_KEY = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+return redis.call('SADD', KEYS[2], ARGV[1])
+"""
+_ROLE_OF = """
+local name = redis.call('HGET', KEYS[1], ARGV[1])
+if not name or redis.call('SISMEMBER', KEYS[3], name) == 1 then return false end
+return redis.call('HGET', KEYS[2], name)
+"""
+
+
+class RedisKeys(RedisConnection):
+    """`KeyStore` under P:keys (name -> key), P:key-hashes (hash -> name), P:keys-revoked."""
+
+    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+        body = json.dumps({"role": role, "created_at": at})
+        keys = [self._key("keys"), self._key("key-hashes")]
+        if not self._eval(_ADD_KEY, keys, [name, key_hash, body]):
+            # like SQLite's UNIQUE constraints: the name, or (vanishingly rarely) the hash
+            raise InvalidInput(f"a key named {name!r} exists already")
+
+    def revoke_key(self, name: str) -> bool:
+        keys = [self._key("keys"), self._key("keys-revoked")]
+        return bool(self._eval(_REVOKE_KEY, keys, [name]))
+
+    def keys(self) -> list[ApiKey]:
+        found, revoked = self._run(
+            ("HGETALL", self._key("keys")), ("SMEMBERS", self._key("keys-revoked"))
+        )
+        keys = []
+        for name, raw in found.items():
+            body = json.loads(raw)
+            keys.append(ApiKey(name, body["role"], float(body["created_at"]), name in revoked))
+        return sorted(keys, key=lambda k: (k.created_at, k.name))
+
+    def role_of(self, key_hash: str) -> str | None:
+        keys = [self._key("key-hashes"), self._key("keys"), self._key("keys-revoked")]
+        raw = self._eval(_ROLE_OF, keys, [key_hash])
+        return str(json.loads(raw)["role"]) if raw else None
