@@ -11,16 +11,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tutor.errors import TutorError
-from tutor.settings import Settings
+from tutor import Settings, TutorError
 
 from . import logsafe
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    from index.store import read_manifest
-
-    from .wiring import build_embedder, build_lexicon_now, ensure_index
+    from .wiring import build_embedder, build_lexicon_now, ensure_index, index_manifest
 
     embedder = build_embedder(settings)
     lexicon = build_lexicon_now(settings, embedder) if args.lexicon else None
@@ -29,7 +26,7 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
     reason = ensure_index(
         settings, embedder, force=args.force, progress=not args.quiet, lexicon=lexicon
     )
-    manifest = read_manifest(settings.data_dir) or {}
+    manifest = index_manifest(settings)
     state = f"built ({reason})" if reason else "up to date"
     print(
         f"index {state}: {manifest.get('passages')} sentences from "
@@ -39,11 +36,9 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export_onnx(args: argparse.Namespace, settings: Settings) -> int:
-    from index.embedder import bundled_model_path
-    from index.onnx_embedder import default_root, ensure_export
+    from .wiring import export_onnx
 
-    path = settings.model_path or bundled_model_path()
-    print(ensure_export(path, settings.onnx_dir or default_root(), int8=settings.onnx_quantize))
+    print(export_onnx(settings))
     return 0
 
 
@@ -56,7 +51,7 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     try:
         answer = tutor.ask(args.question, args.session, "cli")
     finally:
-        tutor.store.close()
+        tutor.close()
     if args.json:
         print(AskResponse.of(answer).model_dump_json(indent=2))
         return 0
@@ -76,7 +71,7 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
     from .wiring import build_tutor
 
     tutor = build_tutor(settings.model_copy(update={"state_url": "memory:"}), progress=True)
-    items = tutor.quizzes.items
+    items = tutor.quiz_items()
     Path(args.dump).write_text(dump_items(items), encoding="utf-8")
     kinds = Counter(i.kind for i in items)
     sections = Counter(i.citation.section for i in items)
@@ -98,7 +93,7 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import TelegramError
     from telegram.ext import Application
 
-    from tutor.errors import Unavailable
+    from tutor import Unavailable
 
     from .telegram_bot import build_application, publish_commands
     from .wiring import Background, build_tutor, start_background
@@ -157,23 +152,18 @@ def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     does on them; with --set, also how it does on a hand-written set (measured, not fitted)."""
     from pathlib import Path
 
-    from tutor.calibration import calibrate, observe_set, set_figures
-
     from .wiring import build_tutor
 
     tutor = build_tutor(settings.model_copy(update={"state_url": "memory:"}), progress=True)
-    fitted = calibrate(tutor.course, tutor.embedder)
-    report = fitted.report()
+    report = tutor.calibration_report([Path(path) for path in args.set or []])
     print("synthetic questions:", json.dumps(report["questions"]))
     print("answered share by kind:", json.dumps(report["answered_share"]))
     print("policy:", json.dumps(report["policy"]))
     print("re-ranking:", json.dumps(report.get("retrieval")))
-    served = tutor.policy.to_dict()
-    if served != report["policy"]:
-        print("served policy (from the index):", json.dumps(served))
-    for path in args.set or []:
-        observed = observe_set(tutor.course, tutor.embedder, Path(path))
-        print(f"{path}:", json.dumps(set_figures(fitted.policy, observed)))
+    if report["served"] != report["policy"]:
+        print("served policy (from the index):", json.dumps(report["served"]))
+    for path, figures in report["sets"].items():  # type: ignore[attr-defined]
+        print(f"{path}:", json.dumps(figures))
     return 0
 
 
@@ -198,7 +188,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         if trimming is not None:
             trimming.set()
-        tutor.store.close()
+        tutor.close()
     return 0
 
 

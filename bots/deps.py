@@ -6,8 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from tutor import Tutor, Unavailable
-from tutor.settings import Settings
+from tutor import Settings, Tutor, Unavailable
 
 
 def get_tutor(request: Request) -> Tutor:

@@ -17,9 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tutor import InvalidInput, NotFound, Tutor, TutorError, Unavailable
-from tutor.observe import NO_OBSERVER
-from tutor.settings import Settings
+from tutor import NO_OBSERVER, InvalidInput, NotFound, Settings, Tutor, TutorError, Unavailable
 
 from .access import StudentAccess, redact_access_log
 from .asgi import BodyLimitMiddleware
@@ -132,7 +130,7 @@ def create_app(
                 await bot.shutdown()
             app.state.rate_limiter.close()
             if tutor is None:
-                app.state.tutor.store.close()
+                app.state.tutor.close()
 
     app = FastAPI(
         title="Tutor",

@@ -19,7 +19,7 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
-from tutor.settings import Settings
+from tutor import Settings
 
 MASK = "***"
 SHAPES = (

@@ -26,9 +26,7 @@ from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import BaseRoute, Match
 
-from tutor import Tutor
-from tutor.service import CHANNELS
-from tutor.settings import Settings
+from tutor import CHANNELS, Settings, Tutor
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send
 
@@ -135,7 +133,7 @@ class _IndexCollector:
         info.add_metric([], {"version": tutor.index_version})
         yield info
         yield GaugeMetricFamily(
-            "tutor_index_passages", "Sentences in the served index", len(tutor.course.passages)
+            "tutor_index_passages", "Sentences in the served index", tutor.index_size()
         )
 
 

@@ -10,7 +10,6 @@ alert on `/readyz`.
 
 from __future__ import annotations
 
-import math
 import os
 import socket
 import threading
@@ -25,34 +24,20 @@ from tutor import Tutor
 router = APIRouter()
 
 OK = "ok"
-PROBE_LINK = ("ops", "readyz")  # the state store key the probe writes and reads back
 CHECKS = ("index", "model", "state")
 CHECK_TIMEOUT = 2.0  # seconds each check may take before it counts as unavailable
 
 
 def check_index(tutor: Tutor) -> None:
-    course = tutor.course
-    if not course.passages:
-        raise RuntimeError("the index holds no passages")
-    if course.sentence_index.size != len(course.passages):
-        raise RuntimeError(
-            f"the index holds {course.sentence_index.size} vectors "
-            f"for {len(course.passages)} passages"
-        )
+    tutor.check_index()
 
 
 def check_model(tutor: Tutor) -> None:
-    vectors = tutor.embedder.embed(["readiness probe"])
-    if vectors.shape != (1, tutor.embedder.dim) or not all(map(math.isfinite, vectors[0])):
-        raise RuntimeError(f"the model returned a {vectors.shape} array, not a unit vector")
+    tutor.check_model()
 
 
 def check_state(tutor: Tutor) -> None:
-    # a write, then a read: a read-only or full disk still reads, and answers would not be kept
-    stamp = f"{socket.gethostname()}:{os.getpid()}:{time.time():.3f}"
-    tutor.store.set_link(*PROBE_LINK, stamp)
-    if tutor.store.link(*PROBE_LINK) is None:
-        raise RuntimeError("a value written to the state store could not be read back")
+    tutor.check_state(f"{socket.gethostname()}:{os.getpid()}:{time.time():.3f}")
 
 
 def run_check(check: Callable[[Tutor], None], tutor: Tutor, timeout: float = CHECK_TIMEOUT) -> str:

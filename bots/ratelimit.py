@@ -19,10 +19,7 @@ import hashlib
 import time
 from collections.abc import Callable
 
-from tutor.domain import RateDecision
-from tutor.errors import Unavailable
-from tutor.ports import RateBuckets
-from tutor.stores.buckets import MemoryBuckets
+from tutor import MemoryBuckets, RateBuckets, RateDecision, Unavailable
 
 from .asgi import ASGIApp, Receive, Scope, Send, send_problem
 

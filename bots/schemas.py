@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import QuizKind
-from tutor.domain import Answer, Citation, Document, Grade, Progress, QuizItem
+from tutor import Answer, Citation, Document, Grade, Progress, QuizItem, QuizKind
 
 
 class AskRequest(BaseModel):

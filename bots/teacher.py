@@ -14,8 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import Tutor, to_aiken, to_gift
-from tutor.domain import AuditFilter, AuditRecord
+from tutor import AuditFilter, AuditRecord, Tutor, to_aiken, to_gift
 
 from .access import TeacherAccess, TeacherPageAccess
 from .deps import TutorDep
@@ -196,7 +195,7 @@ def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) ->
 )
 def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gift") -> Response:
     """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken)."""
-    text = to_gift(t.quizzes.items) if format == "gift" else to_aiken(t.quizzes.items)
+    text = to_gift(t.quiz_items()) if format == "gift" else to_aiken(t.quiz_items())
     return PlainTextResponse(
         text,
         media_type="text/plain; charset=utf-8",

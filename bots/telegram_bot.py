@@ -35,8 +35,7 @@ from telegram.ext import (
     filters,
 )
 
-from tutor import Citation, InvalidInput, NotFound, QuizItem, Tutor, TutorError, kind_of
-from tutor.settings import Settings
+from tutor import Citation, InvalidInput, NotFound, QuizItem, Settings, Tutor, TutorError, kind_of
 
 from . import telegram_format as fmt
 from .ratelimit import RateLimiter
@@ -127,7 +126,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Welcome: what the course covers and how to use the bot."""
     tutor = tutor_of(context)
     titles = ", ".join(fmt.escape(d.title) for d in tutor.documents())
-    sections = "\n".join(f"• {fmt.escape(s)}" for s in tutor.course.section_titles())
+    sections = "\n".join(f"• {fmt.escape(s)}" for s in tutor.section_titles())
     await send_html(
         update,
         context,

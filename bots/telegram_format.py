@@ -9,8 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from tutor import Answer, Citation, Grade, QuizItem, kind_of
-from tutor.domain import Progress
+from tutor import Answer, Citation, Grade, Progress, QuizItem, kind_of
 
 MESSAGE_LIMIT = 4096
 POLL_QUESTION_LIMIT = 300

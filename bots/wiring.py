@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
@@ -224,7 +224,7 @@ def build_tutor(
         limits=Limits(max_question_chars=settings.max_question_chars),
     )
     tutor.observe(observer)
-    tutor.quizzes.prepare()  # generate the quiz items now, not during the first answer
+    tutor.prepare_quizzes()  # generate the quiz items now, not during the first answer
     return tutor
 
 
@@ -233,3 +233,19 @@ def start_background(work: Background) -> None:
     for start in work:
         start()
     work.clear()
+
+
+def index_manifest(settings: Settings) -> dict[str, Any]:
+    """The served index's manifest (documents, passages, model…), empty when there is none."""
+    from index.store import read_manifest
+
+    return read_manifest(settings.data_dir) or {}
+
+
+def export_onnx(settings: Settings) -> Path:
+    """Export the configured model to ONNX (`tutor export-onnx`); the folder it is in."""
+    from index.embedder import bundled_model_path
+    from index.onnx_embedder import default_root, ensure_export
+
+    path = settings.model_path or bundled_model_path()
+    return ensure_export(path, settings.onnx_dir or default_root(), int8=settings.onnx_quantize)
