@@ -26,9 +26,9 @@ from .answer_types import (
 from .course import Course
 from .domain import Citation, Passage
 from .retrieval import Retrieval, Scored
-from .text import STOPWORDS, leans_back, stem, tokens
+from .text import ANSWER_CHARS, STOPWORDS, leans_back, stem, tokens
 
-MAX_ANSWER_CHARS = 500
+MAX_ANSWER_CHARS = ANSWER_CHARS
 MAX_QUOTE_CHARS = 600
 SECOND_SENTENCE_RATIO = 0.93  # a second sentence must score this close to the first
 MAX_CITATIONS = 3

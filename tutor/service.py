@@ -38,6 +38,7 @@ from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
+from .text import ANSWER_CHARS, QUESTION_CHARS, TOPIC_CHARS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -53,9 +54,9 @@ HISTORY_TURNS = 5
 
 @dataclass(frozen=True)
 class Limits:
-    max_question_chars: int = 1000
-    max_topic_chars: int = 200
-    max_answer_chars: int = 500
+    max_question_chars: int = QUESTION_CHARS
+    max_topic_chars: int = TOPIC_CHARS
+    max_answer_chars: int = ANSWER_CHARS
 
 
 QUIZ_ID = re.compile(r"q-[0-9a-f]{6,40}")

@@ -13,6 +13,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator, model_vali
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .stores import check_url, sqlite_url
+from .text import QUESTION_CHARS
 
 # The model's most frequent words given a precomputed vector (see index/lexicon.py): rarer
 # words are embedded when a question uses them, at the same cost as without a lexicon.
@@ -86,7 +87,7 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
-    max_question_chars: int = Field(1000, ge=10, le=100_000)
+    max_question_chars: int = Field(QUESTION_CHARS, ge=10, le=100_000)
     require_api_key: bool = Field(
         False, description="student endpoints need a key even while none has been created"
     )

@@ -32,6 +32,12 @@ MONTH_ABBREVIATIONS = {
     "dec": "december",
 }
 
+# Lengths the service holds text to: a question, a quiz topic, and an answer (the one the
+# tutor composes, and a learner's answer to a quiz item).
+QUESTION_CHARS = 1000
+TOPIC_CHARS = 200
+ANSWER_CHARS = 500
+
 STOPWORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because
     been before being below between both but by can could did didn't do does doesn't doing

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from ..domain import Grade, QuizItem
 from ..errors import InvalidInput
-from ..text import tokens
+from ..text import ANSWER_CHARS, tokens
 from .kinds import kind_of
 from .words import normalise
 
-MAX_ANSWER_CHARS = 500
+MAX_ANSWER_CHARS = ANSWER_CHARS
 
 
 def _validate(answer: object) -> str:
