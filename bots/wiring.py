@@ -13,14 +13,23 @@ from typing import Any, Literal
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
 from index.store import build_index, load_course, stale_reason
-from tutor.course import Course
-from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
-from tutor.errors import Unavailable
-from tutor.observe import NO_OBSERVER, Observer
-from tutor.ports import Embedder, StateStore
-from tutor.service import Limits, Tutor
-from tutor.settings import Settings
-from tutor.stores import open_buckets, open_store
+from tutor import (
+    NO_OBSERVER,
+    BatchingEmbedder,
+    CachingEmbedder,
+    Course,
+    Embedder,
+    Lexicon,
+    LexiconEmbedder,
+    Limits,
+    Observer,
+    Settings,
+    StateStore,
+    Tutor,
+    Unavailable,
+    open_buckets,
+    open_store,
+)
 
 from .progress import progress as shown_progress
 from .ratelimit import RateLimiter

@@ -4,6 +4,7 @@ Adapters (`bots/`) import from here only: a test holds them to these names. The 
 that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
+from .course import Course
 from .domain import (
     Answer,
     AuditFilter,
@@ -18,12 +19,14 @@ from .domain import (
     Section,
     Turn,
 )
+from .embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
 from .errors import InvalidInput, NotFound, TutorError, Unavailable
 from .observe import NO_OBSERVER, Observer
-from .ports import RateBuckets
+from .ports import Embedder, RateBuckets, StateStore
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
 from .service import CHANNELS, Limits, Tutor
 from .settings import Settings
+from .stores import open_buckets, open_store
 from .stores.buckets import MemoryBuckets
 from .teaching import KeyRing
 
@@ -33,12 +36,18 @@ __all__ = [
     "Answer",
     "AuditFilter",
     "AuditRecord",
+    "BatchingEmbedder",
+    "CachingEmbedder",
     "Citation",
+    "Course",
     "Document",
+    "Embedder",
     "Grade",
     "InvalidInput",
     "ItemKind",
     "KeyRing",
+    "Lexicon",
+    "LexiconEmbedder",
     "Limits",
     "MemoryBuckets",
     "NotFound",
@@ -51,12 +60,15 @@ __all__ = [
     "RateDecision",
     "Section",
     "Settings",
+    "StateStore",
     "Turn",
     "Tutor",
     "TutorError",
     "Unavailable",
     "dump_items",
     "kind_of",
+    "open_buckets",
+    "open_store",
     "to_aiken",
     "to_gift",
 ]
