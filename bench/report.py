@@ -131,7 +131,8 @@ def evaluate(r: dict[str, Any]) -> list[dict[str, Any]]:
             "texts/s",
             None if bare_rate is None else 0.8 * bare_rate,
             ">=",
-            f"bare `encode` {bare_rate} texts/s over the {b.get('texts_embedded')} texts; "
+            f"bare `encode` {bare_rate} texts/s at {b.get('bare', {}).get('threads')} thread(s) "
+            f"over the {b.get('texts_embedded')} texts; "
             f"whole build incl. calibration {b.get('texts_per_s')} texts/s",
         )
     )

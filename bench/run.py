@@ -79,7 +79,7 @@ class Plan:
     def make(cls, quick: bool, sizes: tuple[int, ...]) -> Plan:
         if quick:
             return cls(True, 1, 60, 60, 32, 5.0, 300, ("seed",), sizes)
-        return cls(False, 3, 200, 300, 32, 15.0, 1000, ("seed", "four"), sizes)
+        return cls(False, 3, 200, 300, 32, 15.0, 600, ("seed", "four"), sizes)
 
 
 def log(message: str) -> None:
