@@ -81,7 +81,7 @@ eval:
 	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set ../shared/eval/dev.jsonl
 	$(PYTHON) ../shared/eval/score.py --url http://$(HOST):$(PORT) --set tests/eval/heldout.jsonl
 
-# Performance figures on this machine: writes bench/results.json and bench/results.md.
+# Issue 12's figures against the bare model, in one run: writes bench/results.json and .md.
 bench: install
 	$(BIN)/python -m bench.run
 

@@ -160,16 +160,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=HERE / "first_answer.json")
     args = parser.parse_args(argv)
     courses = [c.strip() for c in args.courses.split(",") if c.strip()]
+    results = measure(courses, args.runs, args.warm_lexicon, args.timeout)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    met = [c["median_first_answer_s"] <= c["target_s"] for c in results["courses"].values()]
+    return 0 if all(met) else 1
+
+
+def measure(
+    courses: list[str], runs: int = 1, warm_lexicon: bool = False, timeout_s: float = 600.0
+) -> dict[str, Any]:
+    """First answers for each course in new data folders, with the bare model load timed
+    before each start."""
     work = Path(tempfile.mkdtemp(prefix="first-answer-"))
     results: dict[str, Any] = {
         "date": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
         "loadavg_at_start": [round(x, 2) for x in os.getloadavg()],
-        "lexicon": "warm" if args.warm_lexicon else "cold (built in the background)",
+        "lexicon": "warm" if warm_lexicon else "cold (built in the background)",
         "courses": {},
     }
     try:
         lexicon = work / "lexicon"
-        if args.warm_lexicon:
+        if warm_lexicon:
             log("building the lexicon first (--warm-lexicon)")
             subprocess.run(
                 [sys.executable, "-m", "bots.cli", "index", "--lexicon", "--quiet"],
@@ -184,30 +196,27 @@ def main(argv: list[str] | None = None) -> int:
             )
         bare = []
         for name in courses:
-            runs = []
-            for i in range(args.runs):
+            done = []
+            for i in range(runs):
                 bare.append(bare_model_load()["ready_s"])
                 folder = work / f"{name}-{i}"
                 corpus = make_course(name, folder)
-                if not args.warm_lexicon:
+                if not warm_lexicon:
                     shutil.rmtree(lexicon, ignore_errors=True)
-                runs.append(first_answer(corpus, folder, lexicon, args.timeout))
+                done.append(first_answer(corpus, folder, lexicon, timeout_s))
                 log(
-                    f"{name} {i + 1}/{args.runs}: first answer after "
-                    f"{runs[-1]['first_answer_s']} s (bare model load {bare[-1]:.1f} s)"
+                    f"{name} {i + 1}/{runs}: first answer after "
+                    f"{done[-1]['first_answer_s']} s (bare model load {bare[-1]:.1f} s)"
                 )
             results["courses"][name] = {
-                "runs": runs,
-                "median_first_answer_s": median([r["first_answer_s"] for r in runs]),
+                "runs": done,
+                "median_first_answer_s": median([r["first_answer_s"] for r in done]),
                 "target_s": TARGET_S[name],
             }
         results["bare_model_load_median_s"] = round(median(bare), 2)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(table(results))
-    met = [c["median_first_answer_s"] <= c["target_s"] for c in results["courses"].values()]
-    return 0 if all(met) else 1
+    return results
 
 
 def table(results: dict[str, Any]) -> str:

@@ -15,9 +15,11 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 pid=""
 cleanup() {
     if [ -n "$pid" ]; then
-        kill -INT -- "-$pid" 2>/dev/null || true
+        # "-PID" is the process group; dash's kill refuses "--" (Illegal number), which once
+        # left the server of a removed clone running
+        kill -TERM "-$pid" 2>/dev/null || true
         sleep 2
-        kill -KILL -- "-$pid" 2>/dev/null || true
+        kill -KILL "-$pid" 2>/dev/null || true
     fi
     rm -rf "$work"
 }

@@ -7,8 +7,10 @@ the server opens a fresh session for it and no conversation state accumulates.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +63,17 @@ class Tally:
             out["cache_hit_share"] = round(self.cache_hits / ok, 3) if ok else None
             out["cache_signal"] = self.cache_signal
         return out
+
+    def record_raw(self, elapsed_s: float, status: int, body: bytes) -> None:
+        """As `record`, for the raw client: a status and the body's bytes."""
+        if status != 200:
+            self.errors += 1
+            kind = f"HTTP {status}"
+            self.error_kinds[kind] = self.error_kinds.get(kind, 0) + 1
+            return
+        self.latencies_ms.append(elapsed_s * 1000)
+        if b'"answerable":true' in body:
+            self.answerable += 1
 
 
 def _cache_hit(response: httpx.Response, body: dict[str, Any]) -> tuple[str, bool] | None:
@@ -153,19 +166,92 @@ def _rates(answers: int, wall: float, server_cpu: float, client_cpu: float) -> d
     }
 
 
-async def _concurrent(
-    url: str,
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection that POSTs JSON and reads the reply, on asyncio
+    streams: a tenth of httpx's CPU per request. The load generator shares the server's two
+    cores, so what it spends is taken from the server being measured."""
+
+    def __init__(self, host: str, port: int):
+        self.host = host
+        self.port = port
+        self._reader: asyncio.StreamReader | None = None
+        self._writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, payload: bytes) -> tuple[int, bytes]:
+        if self._writer is None or self._writer.is_closing():
+            self._reader, self._writer = await asyncio.open_connection(self.host, self.port)
+        assert self._reader is not None
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+            f"Content-Type: application/json\r\nContent-Length: {len(payload)}\r\n\r\n"
+        )
+        self._writer.write(head.encode("ascii") + payload)
+        status_line = await self._reader.readline()
+        if not status_line:
+            self._writer = None
+            raise ConnectionError("the server closed the connection")
+        status = int(status_line.split(b" ", 2)[1])
+        length = 0
+        close = False
+        while (line := await self._reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.lower() == b"content-length":
+                length = int(value)
+            elif name.lower() == b"connection" and value.strip().lower() == b"close":
+                close = True
+        body = await self._reader.readexactly(length)
+        if close:
+            await self.close()
+        return status, body
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            with contextlib.suppress(OSError):
+                await self._writer.wait_closed()
+            self._writer = None
+
+
+# One request on one client slot: (slot, question, tally) -> None; records into the tally.
+Ask = Callable[[Any, str, Tally], Awaitable[None]]
+
+
+async def _drive(
+    ask: Ask,
+    slots: list[Any],
     stream: QuestionStream,
-    concurrency: int,
     duration_s: float,
     max_requests: int,
     server_pid: int,
 ) -> dict[str, Any]:
+    """Every slot asks back to back until duration_s or max_requests; after one warm-up
+    request per slot (opens its connection; not counted)."""
+    await asyncio.gather(*(ask(slot, stream.take(), Tally()) for slot in slots))
     tally = Tally()
+    issued = 0
+    cpu0, own0, t0 = _cpu(server_pid), time.process_time(), time.perf_counter()
+    deadline = t0 + duration_s
+
+    async def worker(slot: Any) -> None:
+        nonlocal issued
+        while issued < max_requests and time.perf_counter() < deadline:
+            issued += 1
+            await ask(slot, stream.take(), tally)
+
+    await asyncio.gather(*(worker(slot) for slot in slots))
+    wall = time.perf_counter() - t0
+    cpu1, own1 = _cpu(server_pid), time.process_time()
+    out = tally.figures() | {"concurrency": len(slots), "requests": issued}
+    return out | _rates(out["answers"], wall, cpu1 - cpu0, own1 - own0)
+
+
+async def _concurrent_httpx(
+    url: str, stream: QuestionStream, concurrency: int, *drive: Any
+) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=url, timeout=TIMEOUT, limits=limits) as client:
 
-        async def one(q: str) -> None:
+        async def ask(_: Any, q: str, tally: Tally) -> None:
             start = time.perf_counter()
             try:
                 r = await client.post("/v1/ask", json={"question": q})
@@ -174,24 +260,31 @@ async def _concurrent(
                 return
             tally.record(time.perf_counter() - start, r)
 
-        # Warm-up: one request per client opens the pool's connections; not counted.
-        await asyncio.gather(*(one(stream.take()) for _ in range(concurrency)))
-        tally = Tally()
-        issued = 0
-        cpu0, own0, t0 = _cpu(server_pid), time.process_time(), time.perf_counter()
-        deadline = t0 + duration_s
+        return await _drive(ask, [None] * concurrency, stream, *drive) | {"client": "httpx"}
 
-        async def worker() -> None:
-            nonlocal issued
-            while issued < max_requests and time.perf_counter() < deadline:
-                issued += 1
-                await one(stream.take())
 
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        wall = time.perf_counter() - t0
-        cpu1, own1 = _cpu(server_pid), time.process_time()
-    out = tally.figures() | {"concurrency": concurrency, "requests": issued}
-    return out | _rates(out["answers"], wall, cpu1 - cpu0, own1 - own0)
+async def _concurrent_raw(
+    url: str, stream: QuestionStream, concurrency: int, *drive: Any
+) -> dict[str, Any]:
+    host, port = url.removeprefix("http://").rsplit(":", 1)
+    connections = [RawConnection(host, int(port)) for _ in range(concurrency)]
+
+    async def ask(conn: RawConnection, q: str, tally: Tally) -> None:
+        payload = json.dumps({"question": q}).encode()
+        start = time.perf_counter()
+        try:
+            status, body = await conn.post("/v1/ask", payload)
+        except (OSError, ConnectionError, asyncio.IncompleteReadError) as exc:
+            tally.record(time.perf_counter() - start, None, type(exc).__name__)
+            await conn.close()
+            return
+        tally.record_raw(time.perf_counter() - start, status, body)
+
+    try:
+        return await _drive(ask, connections, stream, *drive) | {"client": "raw"}
+    finally:
+        for conn in connections:
+            await conn.close()
 
 
 def concurrent(
@@ -201,9 +294,12 @@ def concurrent(
     duration_s: float,
     max_requests: int,
     server_pid: int,
+    raw: bool = False,
 ) -> dict[str, Any]:
-    """`concurrency` clients asking back to back until duration_s or max_requests."""
+    """`concurrency` clients asking back to back until duration_s or max_requests, on
+    httpx (`raw=False`) or on bare asyncio streams (`raw=True`, the lighter load generator)."""
     repeats_before = stream.repeats
-    out = asyncio.run(_concurrent(url, stream, concurrency, duration_s, max_requests, server_pid))
+    run = _concurrent_raw if raw else _concurrent_httpx
+    out = asyncio.run(run(url, stream, concurrency, duration_s, max_requests, server_pid))
     out["questions_asked_before"] = stream.repeats - repeats_before
     return out

@@ -1,5 +1,5 @@
-"""In-process measurements with the real model: the floor, batch throughput, index builds
-and vector search."""
+"""In-process measurements with the real model: index builds (their embedding rate against the
+bare model on the same texts) and vector search."""
 
 from __future__ import annotations
 
@@ -13,121 +13,20 @@ from typing import Any
 
 import numpy as np
 
-from index.embedder import SentenceTransformerEmbedder, bundled_model_path
-from index.lexicon import ensure_lexicon
-from index.store import build_index, parse_corpus, vocabulary_of
+from index.store import build_index, context_texts, parse_corpus, vocabulary_of
 from index.vectors import FaissVectorIndex
 from tutor.embedding import Lexicon
+from tutor.ports import Embedder
 from tutor.settings import Settings
 
 from .stats import summary_ms
 from .synth import CourseWriter, write_course
 
-BATCH = 256  # what index/store.py embeds at a time
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
-
-
-def load_embedder() -> tuple[SentenceTransformerEmbedder, float]:
-    """The embedder as the server builds it (one BLAS thread, torch's default threads)."""
-    from bots.wiring import limit_blas_threads
-
-    limit_blas_threads()
-    t0 = time.perf_counter()
-    embedder = SentenceTransformerEmbedder(bundled_model_path())
-    return embedder, time.perf_counter() - t0
-
-
-def floor_times(
-    embedder: SentenceTransformerEmbedder, questions: list[str], calls: int, warmup: int = 20
-) -> list[float]:
-    """Milliseconds to embed one short question, `calls` times after a warm-up."""
-    for q in questions[:warmup]:
-        embedder.embed([q])
-    times = []
-    for i in range(calls):
-        q = questions[(warmup + i) % len(questions)]
-        t0 = time.perf_counter()
-        embedder.embed([q])
-        times.append((time.perf_counter() - t0) * 1000)
-    return times
-
-
-def in_process_ask(data_dir: Path, questions: list[str], warmup: int = 10) -> dict[str, Any]:
-    """`Tutor.ask` without HTTP: the tutor the server builds, over the server's data folder.
-
-    Fresh process state, so its vector cache starts empty and each question is new to it.
-    """
-    from bots.wiring import build_tutor
-    from tutor.settings import Settings
-
-    settings = Settings(
-        data_dir=data_dir,
-        corpus_dir=ROOT / "corpus",
-        state_url=f"sqlite:///{data_dir / 'state.sqlite3'}",
-    )
-    tutor = build_tutor(settings)
-    try:
-        for q in questions[:warmup]:
-            tutor.ask(q)
-        times = []
-        for q in questions[warmup:]:
-            t0 = time.perf_counter()
-            tutor.ask(q)
-            times.append((time.perf_counter() - t0) * 1000)
-    finally:
-        tutor.store.close()
-    return summary_ms(times)
-
-
-def batch_throughput(embedder: SentenceTransformerEmbedder, n_texts: int) -> dict[str, Any]:
-    """Texts per second embedding course-like sentences BATCH at a time."""
-    texts = CourseWriter(seed=99, scale=n_texts).sentences(n_texts + BATCH)
-    embedder.embed(texts[-BATCH:])  # warm-up batch, not counted
-    texts = texts[:n_texts]
-    t0 = time.perf_counter()
-    for i in range(0, n_texts, BATCH):
-        embedder.embed(texts[i : i + BATCH])
-    wall = time.perf_counter() - t0
-    return {
-        "texts": n_texts,
-        "batch": BATCH,
-        "wall_s": round(wall, 3),
-        "texts_per_s": round(n_texts / wall, 2),
-        "mean_chars": round(sum(map(len, texts)) / n_texts, 1),
-    }
-
-
-def question_batches(
-    embedder: SentenceTransformerEmbedder, questions: list[str], sizes: tuple[int, ...]
-) -> dict[str, Any]:
-    """The model's own ceiling for answers per second: distinct questions embedded `size` at
-    a time, as perfect micro-batching would hand them over. No answer can come faster than
-    its question's share of one such call."""
-    out: dict[str, Any] = {}
-    for size in sizes:
-        times = []
-        for start in range(0, max(len(questions) - size, 1), size):
-            batch = questions[start : start + size]
-            if len(batch) < size:
-                break
-            t0 = time.perf_counter()
-            embedder.embed(batch)
-            times.append(time.perf_counter() - t0)
-        if not times:
-            continue
-        per_batch = float(np.median(times))
-        out[str(size)] = {
-            "batches": len(times),
-            "p50_ms_per_batch": round(per_batch * 1000, 2),
-            "ms_per_question": round(per_batch * 1000 / size, 3),
-            "questions_per_s": round(size / per_batch, 1),
-        }
-    best = max(out.values(), key=lambda b: b["questions_per_s"], default=None)
-    return {"by_batch_size": out, "best_questions_per_s": best and best["questions_per_s"]}
 
 
 class _Phases:
@@ -159,28 +58,49 @@ class _Phases:
             )
 
 
-def build_lexicon_once(
-    embedder: SentenceTransformerEmbedder, root: Path
-) -> tuple[Lexicon, dict[str, Any]]:
-    """The model's lexicon as configured, built into `root` as a server builds it once per
-    model (not per course); `root` must outlive the builds that copy words from it."""
-    t0 = time.perf_counter()
-    lexicon = ensure_lexicon(root, embedder, limit=Settings().lexicon_words)
-    wall = time.perf_counter() - t0
-    if lexicon is None:
-        raise RuntimeError("the model's tokenizer lists no words: no lexicon")
-    return lexicon, {"words": len(lexicon), "wall_s": round(wall, 2)}
+def serving_embedder() -> tuple[Embedder, Lexicon | None]:
+    """The model as `tutor index` builds with it (the configured runtime, every core), and the
+    model's lexicon from the cache (`tutor index --lexicon` has filled it)."""
+    from bots.wiring import build_embedder, cached_lexicon
+
+    settings = Settings()
+    embedder = build_embedder(settings)
+    return embedder, cached_lexicon(settings, embedder)
+
+
+def embedded_texts(corpus_dir: Path, lexicon: Lexicon | None) -> list[str]:
+    """The texts an index build of `corpus_dir` hands the model: every sentence, every
+    sentence in its context, and the course's words the lexicon lacks."""
+    documents, passages = parse_corpus(corpus_dir)
+    words = [w for w in vocabulary_of(documents, passages) if lexicon is None or w not in lexicon]
+    return [p.text for p in passages] + context_texts(passages) + words
+
+
+def build_against_bare(
+    label: str, corpus_dir: Path, embedder: Embedder, lexicon: Lexicon | None, bare: Any
+) -> dict[str, Any]:
+    """An index build of `corpus_dir`, then the bare model's `encode` over the very texts the
+    build embedded: the build's embedding rate against the bare batch rate."""
+    figures, _ = measure_build(label, corpus_dir, embedder, None, lexicon=lexicon)
+    texts = embedded_texts(corpus_dir, lexicon)
+    if len(texts) != figures["texts_embedded"]:
+        raise RuntimeError(
+            f"{len(texts)} texts, but the build embedded {figures['texts_embedded']}"
+        )
+    figures["bare"] = bare.batch_rate(texts)
+    return figures
 
 
 def measure_build(
     label: str,
     corpus_dir: Path,
-    embedder: SentenceTransformerEmbedder,
-    queries: np.ndarray,
+    embedder: Embedder,
+    queries: np.ndarray | None,
     keep_vectors: bool = False,
     lexicon: Lexicon | None = None,
 ) -> tuple[dict[str, Any], np.ndarray | None]:
-    """build_index over corpus_dir, timed whole and by phase, then search figures on it."""
+    """build_index over corpus_dir, timed whole and by phase, then search figures on it
+    (with `queries`)."""
     t = time.perf_counter()
     documents, passages = parse_corpus(corpus_dir)
     vocabulary = vocabulary_of(documents, passages)
@@ -208,7 +128,10 @@ def measure_build(
         }
         vectors = np.load(folder / "sentence.npy")
         index = FaissVectorIndex.load(folder / "sentence.faiss")
-        search = search_figures(index, vectors, queries)
+        search = None if queries is None else search_figures(index, vectors, queries)
+        # the embedding passes alone: from the build's start (less parsing, timed apart) to
+        # the end of the last pass
+        embed_s = m["vocabulary"] - t0 - parse_s if "vocabulary" in m else None
         figures = {
             "chunks": n,
             "documents": int(manifest["documents"]),
@@ -218,6 +141,8 @@ def measure_build(
             "wall_s": round(wall, 3),
             "chunks_per_s": round(n / wall, 2),
             "texts_per_s": round(texts / wall, 2),
+            "embed_s": None if embed_s is None else round(embed_s, 3),
+            "embed_texts_per_s": None if not embed_s else round(texts / embed_s, 1),
             "phases": breakdown,
             "vector_index": manifest.get("vector_index"),
             "search": search,
@@ -277,7 +202,7 @@ def search_figures(
 def synthetic_build(
     label: str,
     n: int,
-    embedder: SentenceTransformerEmbedder,
+    embedder: Embedder,
     keep_vectors: bool,
     queries_n: int,
     lexicon: Lexicon | None = None,
@@ -295,7 +220,7 @@ def synthetic_build(
         shutil.rmtree(corpus, ignore_errors=True)
 
 
-def question_vectors(embedder: SentenceTransformerEmbedder, scale: int, n: int) -> np.ndarray:
+def question_vectors(embedder: Embedder, scale: int, n: int) -> np.ndarray:
     """n embedded questions about a synthetic course of that scale (its names and places)."""
     writer = CourseWriter(seed=scale, scale=scale)  # same seed: the course's pools of names
     return embedder.embed([writer.question() for _ in range(n)])

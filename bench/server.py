@@ -164,10 +164,10 @@ class Server:
         )
 
     def wait_ready(self, question: str, timeout_s: float = 300) -> dict[str, float]:
-        """Poll /healthz, then ask once; seconds from process start to each success."""
+        """Poll /healthz, then /readyz, then ask once; seconds from process start to each."""
         assert self.proc is not None
         deadline = self.started_at + timeout_s
-        healthy_at = answered_at = 0.0
+        healthy_at = ready_at = answered_at = 0.0
         with httpx.Client(base_url=self.url, timeout=5.0) as client:
             while time.perf_counter() < deadline:
                 if self.proc.poll() is not None:
@@ -183,12 +183,20 @@ class Server:
                 time.sleep(0.01)
             else:
                 raise TimeoutError(f"the server was not healthy in {timeout_s} s:\n{self.tail()}")
+            while time.perf_counter() < deadline:  # index, model and state store all work
+                if client.get("/readyz").status_code == 200:
+                    ready_at = time.perf_counter()
+                    break
+                time.sleep(0.01)
+            else:
+                raise TimeoutError(f"the server was not ready in {timeout_s} s:\n{self.tail()}")
             r = client.post("/v1/ask", json={"question": question}, timeout=60.0)
             if r.status_code != 200:
                 raise RuntimeError(f"first /v1/ask failed: {r.status_code} {r.text[:500]}")
             answered_at = time.perf_counter()
         return {
             "healthz_s": round(healthy_at - self.started_at, 3),
+            "readyz_s": round(ready_at - self.started_at, 3),
             "first_answer_s": round(answered_at - self.started_at, 3),
         }
 

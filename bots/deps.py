@@ -9,8 +9,9 @@ from fastapi import Depends, Request
 from tutor import Settings, Tutor, Unavailable
 
 
-def get_tutor(request: Request) -> Tutor:
-    """The app's tutor, built by the lifespan."""
+async def get_tutor(request: Request) -> Tutor:
+    """The app's tutor, built by the lifespan (async: nothing here blocks, and a sync
+    dependency would cost every request a trip to a worker thread)."""
     found: Tutor | None = getattr(request.app.state, "tutor", None)
     if found is None:
         raise Unavailable("the tutor is still starting")

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tutor import NO_OBSERVER, InvalidInput, NotFound, Settings, Tutor, TutorError, Unavailable
 
-from .access import StudentAccess, redact_access_log
+from .access import StudentAccess, redact_access_log, student_role
 from .asgi import BodyLimitMiddleware
 from .deps import TutorDep
 from .metrics import install_metrics
@@ -190,10 +190,17 @@ def create_app(
         return {"status": "ok"}
 
     @app.post("/v1/ask", response_model=AskResponse, responses=STUDENT_ERRORS, tags=["students"])
-    def ask(body: AskRequest, request: Request, t: TutorDep, _: StudentAccess) -> AskResponse:
+    async def ask(body: AskRequest, request: Request, t: TutorDep) -> AskResponse:
         """Answer a question with citations; pass `session_id` back to continue."""
         channel = "widget" if request.headers.get("X-Tutor-Channel") == "widget" else "http"
-        return AskResponse.of(t.ask(body.question, body.session_id, channel))
+
+        def answer() -> AskResponse:
+            student_role(request, t)  # the key check reads the state store: same thread
+            return AskResponse.of(t.ask(body.question, body.session_id, channel))
+
+        # One trip to a worker thread per question, not one per blocking dependency: under
+        # load every trip queues behind the others for a thread and the GIL.
+        return await run_in_threadpool(answer)
 
     @app.get(
         "/v1/documents",

@@ -352,6 +352,13 @@ def common_words(vocabulary: list[str], embedder: Embedder) -> list[str]:
     return [w for w in vocabulary if w in known]
 
 
+def _mapped(path: Path) -> np.ndarray:
+    """A read-only array over the mapped file: only the rows used are paged in. A plain
+    ndarray view, since every row taken from a np.memmap builds another memmap (several
+    times the cost of the read, on each question's path)."""
+    return np.load(path, mmap_mode="r").view(np.ndarray)
+
+
 def load_course(data_dir: Path) -> Course:
     """Load the live index; raise Unavailable naming the file that is missing or corrupt."""
     folder = current_build(data_dir)
@@ -366,13 +373,13 @@ def load_course(data_dir: Path) -> Course:
         current = "passages.json"
         passages_raw = json.loads((folder / current).read_text(encoding="utf-8"))
         current = "sentence.npy"
-        sentence_vectors = np.load(folder / current, mmap_mode="r")
+        sentence_vectors = _mapped(folder / current)
         current = "context.npy"
-        context_vectors = np.load(folder / current, mmap_mode="r")
+        context_vectors = _mapped(folder / current)
         current = "vocabulary.json"
         vocabulary = tuple(json.loads((folder / current).read_text(encoding="utf-8")))
         current = "vocabulary.npy"
-        vocabulary_vectors = np.load(folder / current, mmap_mode="r")
+        vocabulary_vectors = _mapped(folder / current)
         current = "sentence.faiss"
         sentence_index = FaissVectorIndex.load(folder / current)
         current = "context.faiss"

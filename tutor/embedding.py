@@ -95,7 +95,9 @@ class Lexicon:
         if len(words) != len(vectors):
             raise ValueError(f"{len(words)} words but {len(vectors)} vectors")
         self._rows = {w: i for i, w in enumerate(words)}
-        self._vectors = vectors
+        # a plain ndarray over the same (mapped) memory: indexing a np.memmap builds a memmap
+        # per row, several times the cost of the lookup itself
+        self._vectors = vectors.view(np.ndarray) if isinstance(vectors, np.memmap) else vectors
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -185,6 +187,10 @@ class BatchingEmbedder(_Wrapper):
         done: Future[np.ndarray] = Future()
         self._queue.put((list(texts), done, time.perf_counter()))
         return done.result()
+
+    def queued(self) -> int:
+        """Requests waiting for a model call (not those in one)."""
+        return self._queue.qsize()
 
     def _ensure_workers(self) -> None:
         if not self._threads:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -38,6 +39,27 @@ class HashingEmbedder:
             if norm:
                 out[row] /= norm
         return out
+
+
+class GatedEmbedder(HashingEmbedder):
+    """Holds its first model call until `release` is set, so the next requests queue behind
+    it; records the size of every call (batching tests)."""
+
+    def __init__(self, dim: int = 256):
+        super().__init__(dim)
+        self.inside = threading.Event()
+        self.release = threading.Event()
+        self.sizes: list[int] = []
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not self.inside.is_set():
+            self.inside.set()
+            if not self.release.wait(timeout=10):
+                raise TimeoutError("the gate was never released")
+        with self._lock:
+            self.sizes.append(len(texts))
+        return super().embed(texts)
 
 
 class ExactVectorIndex:

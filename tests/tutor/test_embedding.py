@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
 from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
-from tutor.fakes import HashingEmbedder
+from tutor.fakes import GatedEmbedder, HashingEmbedder
 
 
 class Counting(HashingEmbedder):
@@ -62,6 +63,64 @@ def test_batching_gives_every_caller_its_own_rows() -> None:
         assert np.allclose(results[n], reference.embed([f"question {n}", f"word{n}"]))
     assert sum(inner.sizes) == 32
     assert batching.requests == 16 and batching.batches <= 16
+
+
+def _ask_while_busy(
+    batching: BatchingEmbedder, inner: GatedEmbedder, waiting: int
+) -> dict[int, np.ndarray]:
+    """One request occupies the model; `waiting` more queue behind it; then the model is
+    let go. Returns every caller's rows."""
+    results: dict[int, np.ndarray] = {}
+
+    def call(n: int) -> None:
+        results[n] = batching.embed([f"question {n}"])
+
+    first = threading.Thread(target=call, args=(0,))
+    first.start()
+    assert inner.inside.wait(timeout=10)
+    others = [threading.Thread(target=call, args=(n,)) for n in range(1, waiting + 1)]
+    for t in others:
+        t.start()
+    deadline = time.monotonic() + 10
+    while batching.queued() < waiting and time.monotonic() < deadline:
+        time.sleep(0.001)
+    inner.release.set()
+    for t in [first, *others]:
+        t.join(timeout=10)
+    return results
+
+
+def test_requests_that_queue_while_the_model_is_busy_share_one_model_call() -> None:
+    inner = GatedEmbedder()
+    batching = BatchingEmbedder(inner, max_batch=64)
+    results = _ask_while_busy(batching, inner, 15)
+    # one call for the request that found the model idle, one for the 15 that queued
+    assert inner.sizes == [1, 15]
+    assert batching.batches == 2 and batching.requests == 16
+    reference = HashingEmbedder()
+    for n in range(16):
+        assert np.allclose(results[n], reference.embed([f"question {n}"]))
+
+
+def test_a_batch_stops_at_max_batch_texts() -> None:
+    inner = GatedEmbedder()
+    batching = BatchingEmbedder(inner, max_batch=8)
+    _ask_while_busy(batching, inner, 15)
+    assert inner.sizes == [1, 8, 7]
+
+
+def test_a_lone_request_is_embedded_at_once() -> None:
+    inner = Counting()
+    batching = BatchingEmbedder(inner)
+    batching.embed(["warm-up"])  # starts the worker
+    took = []
+    for n in range(20):
+        t0 = time.perf_counter()
+        batching.embed([f"question {n}"])
+        took.append(time.perf_counter() - t0)
+    # no waiting for company: a fixed wait of even 5 ms per call would show here
+    assert sorted(took)[10] < 0.005
+    assert inner.sizes == [1] * 21
 
 
 def test_batching_passes_errors_to_the_callers() -> None:

@@ -7,13 +7,11 @@ import threading
 import time
 from collections.abc import Sequence
 
-import numpy as np
-
 from tests.conftest import make_course, seed_files
 from tests.tutor.test_state_outage import OutageStore
 from tutor import Tutor
 from tutor.embedding import BatchingEmbedder, CachingEmbedder
-from tutor.fakes import HashingEmbedder
+from tutor.fakes import GatedEmbedder, HashingEmbedder
 from tutor.stores.memory import MemoryStateStore
 
 BERLIN = "When was the Berlin Wall erected?"
@@ -38,21 +36,6 @@ class Recorder:
 
     def index_built(self, seconds: float) -> None:
         self.builds.append(seconds)
-
-
-class Gate(HashingEmbedder):
-    """Holds the first model call until released, so the next requests queue behind it."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.inside = threading.Event()
-        self.release = threading.Event()
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        if not self.inside.is_set():
-            self.inside.set()
-            assert self.release.wait(timeout=10)
-        return super().embed(texts)
 
 
 def test_answers_and_refusals_are_reported_with_their_channel() -> None:
@@ -91,7 +74,7 @@ def test_observe_reaches_the_batcher_behind_other_wrappers() -> None:
 
 
 def test_the_batcher_reports_batch_sizes_and_how_long_requests_queued() -> None:
-    gate = Gate()
+    gate = GatedEmbedder()
     seen = Recorder()
     batching = BatchingEmbedder(gate, observer=seen)
     first = threading.Thread(target=batching.embed, args=(["first"],))

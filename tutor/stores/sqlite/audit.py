@@ -32,7 +32,7 @@ class SQLiteAudit(SQLiteConnection):
 
     @unavailable_on_failure
     def record_answer(self, record: AuditRecord) -> int:
-        with self._connection() as conn:
+        with self._writing() as conn:
             cursor = conn.execute(
                 "INSERT INTO audit (at, channel, session_id, question, answer, answerable,"
                 " confidence, citations, index_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -92,7 +92,7 @@ class SQLiteAudit(SQLiteConnection):
 
     @unavailable_on_failure
     def flag(self, audit_id: int, note: str) -> bool:
-        with self._connection() as conn:
+        with self._writing() as conn:
             cursor = conn.execute(
                 "UPDATE audit SET flagged = 1, note = ? WHERE id = ?", (note, audit_id)
             )

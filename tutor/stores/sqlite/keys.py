@@ -25,7 +25,7 @@ class SQLiteKeys(SQLiteConnection):
     @unavailable_on_failure
     def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
         try:
-            with self._connection() as conn:
+            with self._writing() as conn:
                 conn.execute(
                     "INSERT INTO api_keys (name, role, key_hash, created_at) VALUES (?, ?, ?, ?)",
                     (name, role, key_hash, at),
@@ -35,7 +35,7 @@ class SQLiteKeys(SQLiteConnection):
 
     @unavailable_on_failure
     def revoke_key(self, name: str) -> bool:
-        with self._connection() as conn:
+        with self._writing() as conn:
             cursor = conn.execute(
                 "UPDATE api_keys SET revoked = 1 WHERE name = ? AND revoked = 0", (name,)
             )

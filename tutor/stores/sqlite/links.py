@@ -19,7 +19,7 @@ class SQLiteLinks(SQLiteConnection):
 
     @unavailable_on_failure
     def set_link(self, kind: str, key: str, value: str) -> None:
-        with self._connection() as conn:
+        with self._writing() as conn:
             conn.execute(
                 "INSERT INTO links (kind, key, value) VALUES (?, ?, ?) "
                 "ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value",

@@ -47,7 +47,7 @@ class SQLiteProgress(SQLiteConnection):
 
     @unavailable_on_failure
     def save_item(self, item: QuizItem) -> None:
-        with self._connection() as conn:
+        with self._writing() as conn:
             conn.execute(
                 "INSERT OR IGNORE INTO quiz_items (quiz_id, body) VALUES (?, ?)",
                 (item.quiz_id, json.dumps(item_to_dict(item))),
@@ -64,7 +64,7 @@ class SQLiteProgress(SQLiteConnection):
 
     @unavailable_on_failure
     def mark_served(self, session_id: str, quiz_id: str, at: float) -> None:
-        with self._connection() as conn:
+        with self._writing() as conn:
             conn.execute(
                 "INSERT INTO served (session_id, quiz_id, served_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (session_id, quiz_id) DO UPDATE SET served_at = excluded.served_at",
@@ -84,13 +84,14 @@ class SQLiteProgress(SQLiteConnection):
     def record_attempt(
         self, session_id: str, quiz_id: str, answer: str, correct: bool, review: Review, at: float
     ) -> Attempt:
-        conn = self._connection()
-        # the learner's record: synced to the disk before the grade is sent back
-        conn.execute("PRAGMA synchronous=FULL")
-        try:
-            return self._record_attempt(conn, session_id, quiz_id, answer, correct, review, at)
-        finally:
-            conn.execute("PRAGMA synchronous=NORMAL")
+        with self._write_lock:
+            conn = self._connection()
+            # the learner's record: synced to the disk before the grade is sent back
+            conn.execute("PRAGMA synchronous=FULL")
+            try:
+                return self._record_attempt(conn, session_id, quiz_id, answer, correct, review, at)
+            finally:
+                conn.execute("PRAGMA synchronous=NORMAL")
 
     def _record_attempt(
         self,

@@ -45,7 +45,7 @@ class SQLiteSessions(SQLiteConnection):
 
     @unavailable_on_failure
     def append_turn(self, session_id: str, turn: Turn) -> None:
-        with self._connection() as conn:
+        with self._writing() as conn:
             conn.execute(
                 "INSERT INTO turns (session_id, created_at, question, query, answer, answerable,"
                 " passage_ids, topic) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
