@@ -250,7 +250,18 @@ def given_by(word: str, asked: frozenset[str]) -> bool:
         return True
     if len(word) < GIVEN_PREFIX:
         return False
-    return any(len(a) >= GIVEN_PREFIX and (a.startswith(word) or word.startswith(a)) for a in asked)
+    starts, long_words = _starts_of(asked)
+    # a question word starts with this one, or this one starts with a question word
+    return word in starts or any(word[:n] in long_words for n in range(GIVEN_PREFIX, len(word)))
+
+
+@lru_cache(maxsize=256)
+def _starts_of(asked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """Every start (of GIVEN_PREFIX letters or more) of the question's long words, and those
+    words: worked out once per question, not once per sentence it is compared with."""
+    long_words = frozenset(a for a in asked if len(a) >= GIVEN_PREFIX)
+    starts = frozenset(a[:n] for a in long_words for n in range(GIVEN_PREFIX, len(a) + 1))
+    return starts, long_words
 
 
 def question_gives(question: str) -> frozenset[str]:

@@ -240,17 +240,18 @@ class Retriever:
                     scores[j] += w.repeat
                 else:
                     scores[j] += w.proximity * self._proximity(pid, previous)
+        # only the best k are kept: a stable sort by score, as a list sort would give
+        order = np.argsort(-scores, kind="stable")[:k]
         scored = [
             Scored(
-                self.course.passages[pid],
+                self.course.passages[found.ids[j]],
                 float(scores[j]),
                 float(found.features[j, :2].max()),
                 float(found.features[j, 3]),
                 bool(found.features[j, 4] == 1.0),
             )
-            for j, pid in enumerate(found.ids)
+            for j in order.tolist()
         ]
-        scored.sort(key=lambda s: s.score, reverse=True)
         # In a follow-up the topic is established by a turn that was answered: its words
         # count in full, and an unfamiliar word of the question ("resolved") is weaker
         # evidence that the course lacks the answer, so the share counts half.
@@ -261,7 +262,7 @@ class Retriever:
             question=question,
             query=found.query,
             kind=found.kind,
-            ranked=tuple(scored[:k]),
+            ranked=tuple(scored),
             unknown_share=unknown_share if found.terms else 1.0,
             vector=found.vector,
             previous=tuple(sorted(previous)),
