@@ -18,7 +18,8 @@ from .domain import (
     Section,
     Turn,
 )
-from .errors import InvalidInput, NotFound, TutorError, Unavailable
+from .errors import InvalidInput, NotFound, TooLarge, TutorError, Unavailable, Unsupported
+from .library import IndexState
 from .observe import NO_OBSERVER, Observer
 from .ports import RateBuckets
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
@@ -36,6 +37,7 @@ __all__ = [
     "Citation",
     "Document",
     "Grade",
+    "IndexState",
     "InvalidInput",
     "ItemKind",
     "KeyRing",
@@ -51,10 +53,12 @@ __all__ = [
     "RateDecision",
     "Section",
     "Settings",
+    "TooLarge",
     "Turn",
     "Tutor",
     "TutorError",
     "Unavailable",
+    "Unsupported",
     "dump_items",
     "kind_of",
     "to_aiken",
