@@ -115,6 +115,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest request body; over it 413"
     )
+    max_upload_bytes: int = Field(
+        10 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="largest document a teacher may upload (POST /v1/documents); over it 413",
+    )
     rate_limit_per_minute: int = Field(
         12_000,
         ge=0,
