@@ -231,6 +231,8 @@ def build_tutor(
             settings.corpus_dir, settings.data_dir, serving, max_bytes=settings.max_upload_bytes
         )
     )
+    if background is not None:  # a server: follow the index other replicas publish
+        background.append(lambda: tutor.follow_index(settings.index_poll_seconds))
     tutor.prepare_quizzes()  # generate the quiz items now, not during the first answer
     return tutor
 

@@ -49,6 +49,7 @@ class DocumentDesk:
         self._built = 0  # changes the served course holds (or a failed build gave up on)
         self._thread: threading.Thread | None = None
         self.last_error: str | None = None
+        self._closed = threading.Event()
 
     def add(self, filename: str, data: bytes) -> str:
         doc_id = self.library.add(filename, data)  # refuses a bad file before anything changes
@@ -72,6 +73,40 @@ class DocumentDesk:
                 return False
             time.sleep(0.05)
         return True
+
+    def catch_up(self, serving: str) -> bool:
+        """Serve the index another replica published, when its version is not `serving`
+        (the one this process serves); whether it did. Nothing happens during a build here:
+        that build publishes the newest files anyway."""
+        if self._links is None or self.building:
+            return False
+        published = self._links.link(*VERSION_LINK)
+        if published is None or published == serving:
+            return False
+        course = self.library.load()  # the shared data folder's CURRENT build
+        if course.version == serving:
+            return False
+        self._publish(course)
+        log.info("course %s in service (published by another replica)", course.version)
+        return True
+
+    def follow(self, serving: Callable[[], str], every: float) -> threading.Thread:
+        """Check every `every` seconds for an index another replica published."""
+
+        def run() -> None:
+            while not self._closed.wait(every):
+                try:
+                    self.catch_up(serving())
+                except Exception:  # a store or disk hiccup: the current course keeps serving
+                    log.exception("could not check for a newer index; trying again later")
+
+        thread = threading.Thread(target=run, name="index-follow", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        """Stop following other replicas' indexes."""
+        self._closed.set()
 
     def _rebuild(self) -> None:
         with self._lock:

@@ -204,6 +204,12 @@ class Tutor:
         """Drop a document and rebuild the index in the background."""
         self._desk().remove(doc_id)
 
+    def follow_index(self, every: float) -> None:
+        """Poll the state store for an index another replica built over the shared data
+        folder, and serve it once seen (servers start this once they listen)."""
+        if self.desk is not None and every > 0:
+            self.desk.follow(lambda: self.index_version, every)
+
     def index_state(self) -> IndexState:
         desk = self.desk
         if desk is None:
@@ -373,6 +379,8 @@ class Tutor:
         self.quizzes.prepare()
 
     def close(self) -> None:
+        if self.desk is not None:
+            self.desk.close()
         self.store.close()
 
     def check_index(self) -> None:

@@ -245,3 +245,32 @@ def test_the_cli_adds_and_removes_documents(
     assert main(["documents", "remove", "kariba-dam", "--no-index"]) == 0
     assert sorted(p.name for p in corpus.iterdir()) == ["sputnik.txt"]
     assert main(["documents", "remove", "kariba-dam", "--no-index"]) == 2
+
+
+def test_a_replica_serves_the_index_another_one_published(tmp_path: Path) -> None:
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    corpus.mkdir()
+    for name, text in COURSE.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    embedder = HashingEmbedder()
+    store = MemoryStateStore()  # one state store for both, as Redis is for the replicas
+    first = CorpusLibrary(corpus, data, embedder)
+    course = first.build()
+    a, b = Tutor(course, embedder, store), Tutor(course, embedder, store)
+    for tutor in (a, b):
+        tutor.manage_documents(CorpusLibrary(corpus, data, embedder))
+    assert b.desk is not None and a.desk is not None
+    assert not b.desk.catch_up(b.index_version), "nothing published yet"
+    a.add_document("kariba.html", html_bytes("Kariba", "The dam", NEW))
+    assert a.desk.wait(60)
+    assert a.index_version != course.version
+    assert b.index_version == course.version
+    b.follow_index(0.05)
+    deadline = time.monotonic() + 10
+    while b.index_version != a.index_version:
+        assert time.monotonic() < deadline, "the replica did not pick up the new index"
+        time.sleep(0.05)
+    answer = b.ask(QUESTION)
+    assert answer.answerable and answer.citations[0].doc_id == "kariba"
+    assert not b.desk.catch_up(b.index_version), "already serving it"
+    b.desk.close()
