@@ -237,7 +237,8 @@ class Tutor:
 
         Every answer is written to the audit log with the channel it came through.
         """
-        answer = self._answer(question, session_id)
+        served = self._served  # one version of the course for the answer and its record
+        answer = self._answer(question, session_id, served)
         channel = channel if channel in CHANNELS else "http"
         self.observer.answered(channel, answer.answerable)
         record = AuditRecord(
@@ -250,7 +251,7 @@ class Tutor:
             answer.answerable,
             answer.confidence,
             answer.citations,
-            self.index_version,
+            served.course.version,
         )
         self._unremembered(lambda: self.store.record_answer(record), 0)
         return answer
@@ -268,13 +269,12 @@ class Tutor:
                 log.warning("answering without remembering: %s", exc)
             return fallback
 
-    def _answer(self, question: str, session_id: str | None) -> Answer:
+    def _answer(self, question: str, session_id: str | None, served: _Served) -> Answer:
         text = check_question(question, self.limits)
         sid = check_session_id(session_id)
         no_history: list[Turn] = []
         history = self._unremembered(lambda: self.store.history(sid, HISTORY_TURNS), no_history)
         followup = followup_context(text, history)
-        served = self._served  # one version of the course for the whole answer
         retrieval = served.retriever.retrieve(text, followup)
         composed = served.composer.compose(retrieval)
         decision = served.policy.decide(measure(retrieval, composed, served.retriever))
