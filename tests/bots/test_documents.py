@@ -18,6 +18,7 @@ from index.library import CorpusLibrary
 from tests.servers import serve
 from tests.upload_files import docx_bytes, html_bytes, pdf_bytes
 from tutor.course import Course
+from tutor.domain import AuditFilter
 from tutor.fakes import HashingEmbedder
 from tutor.service import Tutor
 from tutor.settings import Settings
@@ -274,3 +275,70 @@ def test_a_replica_serves_the_index_another_one_published(tmp_path: Path) -> Non
     assert answer.answerable and answer.citations[0].doc_id == "kariba"
     assert not b.desk.catch_up(b.index_version), "already serving it"
     b.desk.close()
+
+
+FOUR = {
+    **COURSE,
+    "canal.md": "# The Suez Canal\n\nThe Suez Canal was nationalised by Egypt in July 1956. "
+    "Britain, France and Israel invaded in October 1956.\n",
+    "missiles.txt": "Missiles in Cuba\n\nSoviet missiles were found in Cuba in October 1962. "
+    "The crisis ended after thirteen days.\n",
+}
+ASKED = [
+    "When was the Berlin Wall erected?",
+    "When was Sputnik 1 launched?",
+    "Who nationalised the Suez Canal?",
+    "When were missiles found in Cuba?",
+]
+
+
+def test_eight_askers_during_a_rebuild_see_one_version_per_answer(tmp_path: Path) -> None:
+    """Every answer during a rebuild is a 200 whose citations hold in the version of the
+    course it was recorded with: the old one or the new one, never a mix."""
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    corpus.mkdir()
+    for name, text in FOUR.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    embedder = HashingEmbedder()
+    library = CorpusLibrary(corpus, data, embedder)
+    tutor = Tutor(library.build(), embedder, MemoryStateStore())
+    tutor.manage_documents(library)
+    old = tutor.course
+    # the same document with a sentence in front: every offset in it moves
+    moved = (
+        "Sputnik\n\nThe space race began in the 1950s. " + FOUR["sputnik.txt"].split("\n\n", 1)[1]
+    )
+    statuses: list[int] = []
+    stop = threading.Event()
+    with serve(create_app(Settings(), tutor)) as url:
+
+        def ask(n: int) -> None:
+            with httpx.Client(base_url=url, timeout=30) as c:
+                i = n
+                while not stop.is_set():
+                    question = ASKED[i % len(ASKED)]
+                    statuses.append(c.post("/v1/ask", json={"question": question}).status_code)
+                    i += 1
+
+        askers = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+        for t in askers:
+            t.start()
+        time.sleep(0.3)
+        tutor.add_document("sputnik.txt", moved.encode())
+        assert tutor.desk is not None and tutor.desk.wait(60)
+        time.sleep(0.3)
+        stop.set()
+        for t in askers:
+            t.join(30)
+    new = tutor.course
+    assert new.version != old.version
+    assert statuses and set(statuses) == {200}, sorted(set(statuses))
+    courses = {old.version: old, new.version: new}
+    records = tutor.audit(AuditFilter(limit=len(statuses) + 10))
+    assert len(records) == len(statuses)
+    seen = {r.index_version for r in records}
+    assert seen == {old.version, new.version}, "answers from both sides of the switch"
+    for r in records:
+        texts = courses[r.index_version].documents
+        for c in r.citations:
+            assert texts[c.doc_id].text[c.start : c.end] == c.quote, (r.index_version, c)
