@@ -160,7 +160,11 @@ def _documents(args: argparse.Namespace, settings: Settings) -> int:
         print(f"removed {args.doc_id!r} from {settings.corpus_dir}")
     if args.no_index:
         return 0
-    return _index(argparse.Namespace(force=False, quiet=args.quiet, lexicon=False), settings)
+    _index(argparse.Namespace(force=False, quiet=args.quiet, lexicon=False), settings)
+    from .wiring import publish_index
+
+    publish_index(settings)  # servers over this data folder switch to it
+    return 0
 
 
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:

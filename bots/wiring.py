@@ -17,6 +17,7 @@ from index.store import build_index, load_course, stale_reason
 from tutor.course import Course
 from tutor.embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
 from tutor.errors import InvalidInput, Unavailable
+from tutor.library import VERSION_LINK
 from tutor.observe import NO_OBSERVER, Observer
 from tutor.ports import Embedder, StateStore
 from tutor.service import Limits, Tutor
@@ -276,3 +277,18 @@ def change_documents(settings: Settings, add: Path | None = None, remove: str | 
         library.remove(remove)
         return remove
     raise InvalidInput("nothing to add or remove")
+
+
+def publish_index(settings: Settings) -> str | None:
+    """Tell running servers over this data folder that its live build changed (they poll the
+    state store for it: see `Tutor.follow_index`); the version published."""
+    from index.store import current_version
+
+    version = current_version(settings.data_dir)
+    if version is not None:
+        store = build_state_store(settings)
+        try:
+            store.set_link(*VERSION_LINK, version)
+        finally:
+            store.close()
+    return version

@@ -342,3 +342,20 @@ def test_eight_askers_during_a_rebuild_see_one_version_per_answer(tmp_path: Path
         texts = courses[r.index_version].documents
         for c in r.citations:
             assert texts[c.doc_id].text[c.start : c.end] == c.quote, (r.index_version, c)
+
+
+def test_the_cli_publishes_the_version_it_built_for_running_servers(tmp_path: Path) -> None:
+    from bots.wiring import build_state_store, publish_index
+
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    corpus.mkdir()
+    (corpus / "sputnik.txt").write_text(COURSE["sputnik.txt"], encoding="utf-8")
+    settings = Settings(corpus_dir=corpus, data_dir=data)
+    assert publish_index(settings) is None, "no index yet: nothing to publish"
+    course = CorpusLibrary(corpus, data, HashingEmbedder()).build()
+    assert publish_index(settings) == course.version
+    store = build_state_store(settings)
+    try:
+        assert store.link("index", "version") == course.version
+    finally:
+        store.close()

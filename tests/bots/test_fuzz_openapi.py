@@ -8,6 +8,8 @@ status, with its documented content type, body schema and headers. Invalid input
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -51,10 +53,12 @@ def fuzzed_app() -> tuple[FastAPI, str]:
     embedder = HashingEmbedder()
     tutor = Tutor(make_course(seed_files(), embedder), embedder, MemoryStateStore())
     # documents go to a folder of their own (a fuzzed upload with a readable name is kept)
-    corpus = Path(tempfile.mkdtemp(prefix="fuzz-corpus-"))
+    root = Path(tempfile.mkdtemp(prefix="fuzz-documents-"))
+    atexit.register(shutil.rmtree, root, True)
+    (root / "corpus").mkdir()
     for name, text in seed_files().items():
-        (corpus / name).write_text(text, encoding="utf-8")
-    tutor.manage_documents(CorpusLibrary(corpus, corpus.parent / f"{corpus.name}-data", embedder))
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    tutor.manage_documents(CorpusLibrary(root / "corpus", root / "data", embedder))
     key = tutor.create_key("fuzz", "teacher")
     # The limit is off: a 429 depends on timing, and the cases must not. test_ratelimit checks
     # that a 429 matches its documentation.
