@@ -48,6 +48,15 @@ def upload_of(kind: str) -> tuple[str, bytes]:
     return "kariba.html", html_bytes("Kariba", "The dam", NEW)
 
 
+def course_folder(tmp_path: Path, files: dict[str, str]) -> tuple[Path, Path]:
+    """A course folder holding `files`, and a data folder beside it."""
+    corpus, data = tmp_path / "corpus", tmp_path / "data"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus, data
+
+
 class Served:
     def __init__(self, tutor: Tutor, client: httpx.Client, teacher: str, corpus: Path):
         self.tutor, self.client, self.corpus = tutor, client, corpus
@@ -72,10 +81,7 @@ class Served:
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
-    corpus, data = tmp_path / "corpus", tmp_path / "data"
-    corpus.mkdir()
-    for name, text in COURSE.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus, data = course_folder(tmp_path, COURSE)
     embedder = HashingEmbedder()
     library = CorpusLibrary(corpus, data, embedder, max_bytes=MAX_UPLOAD)
     tutor = Tutor(library.build(), embedder, MemoryStateStore())
@@ -249,10 +255,7 @@ def test_the_cli_adds_and_removes_documents(
 
 
 def test_a_replica_serves_the_index_another_one_published(tmp_path: Path) -> None:
-    corpus, data = tmp_path / "corpus", tmp_path / "data"
-    corpus.mkdir()
-    for name, text in COURSE.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus, data = course_folder(tmp_path, COURSE)
     embedder = HashingEmbedder()
     store = MemoryStateStore()  # one state store for both, as Redis is for the replicas
     first = CorpusLibrary(corpus, data, embedder)
@@ -295,10 +298,7 @@ ASKED = [
 def test_eight_askers_during_a_rebuild_see_one_version_per_answer(tmp_path: Path) -> None:
     """Every answer during a rebuild is a 200 whose citations hold in the version of the
     course it was recorded with: the old one or the new one, never a mix."""
-    corpus, data = tmp_path / "corpus", tmp_path / "data"
-    corpus.mkdir()
-    for name, text in FOUR.items():
-        (corpus / name).write_text(text, encoding="utf-8")
+    corpus, data = course_folder(tmp_path, FOUR)
     embedder = HashingEmbedder()
     library = CorpusLibrary(corpus, data, embedder)
     tutor = Tutor(library.build(), embedder, MemoryStateStore())
@@ -347,9 +347,7 @@ def test_eight_askers_during_a_rebuild_see_one_version_per_answer(tmp_path: Path
 def test_the_cli_publishes_the_version_it_built_for_running_servers(tmp_path: Path) -> None:
     from bots.wiring import build_state_store, publish_index
 
-    corpus, data = tmp_path / "corpus", tmp_path / "data"
-    corpus.mkdir()
-    (corpus / "sputnik.txt").write_text(COURSE["sputnik.txt"], encoding="utf-8")
+    corpus, data = course_folder(tmp_path, {"sputnik.txt": COURSE["sputnik.txt"]})
     settings = Settings(corpus_dir=corpus, data_dir=data)
     assert publish_index(settings) is None, "no index yet: nothing to publish"
     course = CorpusLibrary(corpus, data, HashingEmbedder()).build()
