@@ -59,6 +59,7 @@ class BodyLimitMiddleware:
         max_bytes: int,
         drain_bytes: int = 16 * 1024 * 1024,
         drain_seconds: float = 10.0,
+        larger: dict[str, int] | None = None,
     ):
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
@@ -66,16 +67,17 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
         self.drain_bytes = drain_bytes
         self.drain_seconds = drain_seconds
+        self.larger = larger or {}  # paths that take more (a document upload)
 
     async def _too_large(
-        self, send: Send, receive: Receive, *, unread: bool, remaining: int | None
+        self, send: Send, receive: Receive, *, unread: bool, remaining: int | None, limit: int
     ) -> None:
         """The 413, then the body drained while the response is still open (an ASGI server
         hands out no more of the body once the response is complete)."""
         await send_problem(
             send,
             413,
-            f"the request body is larger than {self.max_bytes} bytes",
+            f"the request body is larger than {limit} bytes",
             {"Connection": "close"},  # no second request on this connection
             more_body=True,
         )
@@ -104,6 +106,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         headers = scope.get("headers", ())
         declared = [v for k, v in headers if k == b"content-length"]
         if declared:
@@ -111,10 +114,12 @@ class BodyLimitMiddleware:
             if len(set(declared)) > 1 or not value.isdigit():
                 await send_problem(send, 400, "Content-Length must be one whole number")
                 return
-            if int(value) > self.max_bytes:
+            if int(value) > limit:
                 # reading the body would tell a client waiting for 100 Continue to send it
                 waits = any(k == b"expect" and v.lower() == b"100-continue" for k, v in headers)
-                await self._too_large(send, receive, unread=not waits, remaining=int(value))
+                await self._too_large(
+                    send, receive, unread=not waits, remaining=int(value), limit=limit
+                )
                 return
         chunks: list[bytes] = []
         size = 0
@@ -125,8 +130,8 @@ class BodyLimitMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             more = bool(message.get("more_body", False))
-            if size > self.max_bytes:
-                await self._too_large(send, receive, unread=more, remaining=None)
+            if size > limit:
+                await self._too_large(send, receive, unread=more, remaining=None, limit=limit)
                 return
             chunks.append(chunk)
             if not more:

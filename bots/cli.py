@@ -147,6 +147,26 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _documents(args: argparse.Namespace, settings: Settings) -> int:
+    from pathlib import Path
+
+    from .wiring import change_documents
+
+    if args.action == "add":
+        doc_id = change_documents(settings, add=Path(args.file))
+        print(f"added {doc_id!r} to {settings.corpus_dir}")
+    else:
+        change_documents(settings, remove=args.doc_id)
+        print(f"removed {args.doc_id!r} from {settings.corpus_dir}")
+    if args.no_index:
+        return 0
+    _index(argparse.Namespace(force=False, quiet=args.quiet, lexicon=False), settings)
+    from .wiring import publish_index
+
+    publish_index(settings)  # servers over this data folder switch to it
+    return 0
+
+
 def _calibrate(args: argparse.Namespace, settings: Settings) -> int:
     """Fit the course's answer policy on questions made from the course, and print how it
     does on them; with --set, also how it does on a hand-written set (measured, not fitted)."""
@@ -231,6 +251,17 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("name")
     keys.add_parser("list", help="list keys (names and roles, never the keys)")
     p.set_defaults(run=_keys)
+
+    p = sub.add_parser("documents", help="add or remove a course document, then re-index")
+    docs = p.add_subparsers(dest="action", required=True)
+    d = docs.add_parser("add", help="convert a .txt, .md, .html, .docx or .pdf into the course")
+    d.add_argument("file")
+    d = docs.add_parser("remove", help="remove a document by its id")
+    d.add_argument("doc_id")
+    for d in docs.choices.values():
+        d.add_argument("--no-index", action="store_true", help="leave the index as it is")
+        d.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=_documents)
 
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
     p.set_defaults(run=_telegram)

@@ -17,7 +17,17 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tutor import NO_OBSERVER, InvalidInput, NotFound, Settings, Tutor, TutorError, Unavailable
+from tutor import (
+    NO_OBSERVER,
+    InvalidInput,
+    NotFound,
+    Settings,
+    TooLarge,
+    Tutor,
+    TutorError,
+    Unavailable,
+    Unsupported,
+)
 
 from .access import StudentAccess, redact_access_log, student_role
 from .asgi import BodyLimitMiddleware
@@ -40,7 +50,8 @@ from .schemas import (
 
 log = logging.getLogger(__name__)
 
-_STATUS = {InvalidInput: 400, NotFound: 404, Unavailable: 503}
+# the more particular errors first: the first class an error is an instance of gives its status
+_STATUS = {TooLarge: 413, Unsupported: 415, InvalidInput: 400, NotFound: 404, Unavailable: 503}
 # Ids in paths: longer than any real one is refused (422) before it reaches the core.
 DocId = Annotated[str, Path(max_length=200)]
 QuizId = Annotated[str, Path(max_length=64)]
@@ -145,7 +156,12 @@ def create_app(
 
     app.state.rate_limiter = build_rate_limiter(config, "http")
     # Added first, so innermost: CORS (added last) wraps their 413 and 429 for browsers to read.
-    app.add_middleware(BodyLimitMiddleware, max_bytes=config.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=config.max_body_bytes,
+        # an upload's multipart body: the file plus a little framing
+        larger={"/v1/documents": config.max_upload_bytes + 64 * 1024},
+    )
     app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     if config.cors_origins:
         # Keys travel in a header, never in cookies: no credentials, so never "*" with them.
@@ -153,7 +169,7 @@ def create_app(
             CORSMiddleware,
             allow_origins=config.cors_origins,
             allow_credentials=False,
-            allow_methods=["GET", "POST", "OPTIONS"],
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
             allow_headers=["Content-Type", "X-API-Key", "X-Tutor-Channel"],
             max_age=600,
         )

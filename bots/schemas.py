@@ -205,6 +205,7 @@ _WHY = {
     403: "the key's role may not do this",
     404: "no such document, quiz item or record",
     413: "the request body is larger than the server accepts",
+    415: "the uploaded file's type is not one the tutor reads",
     422: "the body or a parameter does not match its schema",
     429: "too many requests from this key or address; Retry-After says when to try again",
     503: "the tutor is still starting",
@@ -232,3 +233,25 @@ COMMON_ERRORS = (400, 413, 422, 429, 503)
 STUDENT_ERRORS = problems(*COMMON_ERRORS, 401, 404)
 TEACHER_ERRORS = problems(*COMMON_ERRORS, 401, 403, 404)
 OPEN_ERRORS = problems(*COMMON_ERRORS, 404)
+UPLOAD_ERRORS = problems(*COMMON_ERRORS, 401, 403, 415)
+
+
+class UploadOut(BaseModel):
+    doc_id: str = Field(description="the id the document is served under once the index is built")
+    status: Literal["building"] = "building"
+    index_version: str = Field(description="the version that keeps serving until the new one")
+
+
+class IndexDocument(BaseModel):
+    doc_id: str
+    title: str
+    chars: int = Field(description="length of the document's text (citation offsets refer to it)")
+
+
+class IndexOut(BaseModel):
+    version: str = Field(description="the served index's version")
+    status: Literal["ready", "building"]
+    documents: list[IndexDocument] = Field(description="the documents the served index holds")
+    last_error: str | None = Field(
+        None, description="why the last rebuild failed (the previous index kept serving)"
+    )

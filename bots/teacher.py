@@ -10,7 +10,7 @@ from html import escape
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,7 +18,7 @@ from tutor import AuditFilter, AuditRecord, Tutor, to_aiken, to_gift
 
 from .access import TeacherAccess, TeacherPageAccess
 from .deps import TutorDep
-from .schemas import TEACHER_ERRORS
+from .schemas import TEACHER_ERRORS, UPLOAD_ERRORS, IndexDocument, IndexOut, UploadOut
 
 router = APIRouter()
 LOW_CONFIDENCE = 0.6
@@ -39,6 +39,8 @@ CSV_COLUMNS = (
     "citations",
 )
 
+
+DocId = Annotated[str, Path(max_length=200)]
 
 # SQLite integers are 64-bit: a larger id would overflow in the driver, not be "not found".
 AuditId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -216,6 +218,56 @@ mark{background:#ffe58a;padding:0 .1rem}
 .ok{color:#1e7b34;font-weight:600}.bad{color:#c0392b;font-weight:600}
 table{border-collapse:collapse}td{padding:.2rem .6rem;border-bottom:1px solid #e3e6ea}
 """
+
+
+@router.post(
+    "/v1/documents",
+    status_code=202,
+    response_model=UploadOut,
+    responses=UPLOAD_ERRORS,
+    tags=["teachers"],
+)
+def upload_document(
+    t: TutorDep,
+    _: TeacherAccess,
+    file: Annotated[UploadFile, File(description=".txt, .md, .html, .docx or .pdf")],
+) -> UploadOut:
+    """Add a document, or replace the one of the same id (from the file name); the index is
+    rebuilt in the background while the current one keeps answering (see GET /v1/index)."""
+    data = file.file.read()
+    doc_id, version = t.add_document(file.filename or "", data)
+    return UploadOut(doc_id=doc_id, index_version=version)
+
+
+@router.delete(
+    "/v1/documents/{doc_id}",
+    status_code=202,
+    response_model=IndexOut,
+    responses=TEACHER_ERRORS,
+    tags=["teachers"],
+)
+def remove_document(doc_id: DocId, t: TutorDep, _: TeacherAccess) -> IndexOut:
+    """Remove a document; the index is rebuilt without it in the background."""
+    t.remove_document(doc_id)
+    return index_out(t)
+
+
+@router.get("/v1/index", response_model=IndexOut, responses=TEACHER_ERRORS, tags=["teachers"])
+def index_state(t: TutorDep, _: TeacherAccess) -> IndexOut:
+    """The served index: its version, whether a newer one is being built, its documents."""
+    return index_out(t)
+
+
+def index_out(t: Tutor) -> IndexOut:
+    state = t.index_state()
+    return IndexOut(
+        version=state.version,
+        status="building" if state.building else "ready",
+        documents=[
+            IndexDocument(doc_id=d.doc_id, title=d.title, chars=len(d.text)) for d in t.documents()
+        ],
+        last_error=state.last_error,
+    )
 
 
 def _link(request: Request, **params: str) -> str:

@@ -12,13 +12,16 @@ from typing import Any, Literal
 
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
+from index.library import CorpusLibrary
 from index.store import build_index, load_course, stale_reason
 from tutor import (
     NO_OBSERVER,
+    VERSION_LINK,
     BatchingEmbedder,
     CachingEmbedder,
     Course,
     Embedder,
+    InvalidInput,
     Lexicon,
     LexiconEmbedder,
     Limits,
@@ -233,6 +236,14 @@ def build_tutor(
         limits=Limits(max_question_chars=settings.max_question_chars),
     )
     tutor.observe(observer)
+    # teachers' uploads are kept in the course folder and indexed with the serving model
+    tutor.manage_documents(
+        CorpusLibrary(
+            settings.corpus_dir, settings.data_dir, serving, max_bytes=settings.max_upload_bytes
+        )
+    )
+    if background is not None:  # a server: follow the index other replicas publish
+        background.append(lambda: tutor.follow_index(settings.index_poll_seconds))
     tutor.prepare_quizzes()  # generate the quiz items now, not during the first answer
     return tutor
 
@@ -258,3 +269,36 @@ def export_onnx(settings: Settings) -> Path:
 
     path = settings.model_path or bundled_model_path()
     return ensure_export(path, settings.onnx_dir or default_root(), int8=settings.onnx_quantize)
+
+
+def change_documents(settings: Settings, add: Path | None = None, remove: str | None = None) -> str:
+    """Add a file to the course folder or remove a document from it (`tutor documents`);
+    the doc_id. The index is rebuilt by `tutor index` or the next `tutor serve`."""
+    library = CorpusLibrary(
+        settings.corpus_dir, settings.data_dir, max_bytes=settings.max_upload_bytes
+    )
+    if add is not None:
+        try:
+            data = add.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"{add} cannot be read: {exc.strerror}") from None
+        return library.add(add.name, data)
+    if remove is not None:
+        library.remove(remove)
+        return remove
+    raise InvalidInput("nothing to add or remove")
+
+
+def publish_index(settings: Settings) -> str | None:
+    """Tell running servers over this data folder that its live build changed (they poll the
+    state store for it: see `Tutor.follow_index`); the version published."""
+    from index.store import current_version
+
+    version = current_version(settings.data_dir)
+    if version is not None:
+        store = build_state_store(settings)
+        try:
+            store.set_link(*VERSION_LINK, version)
+        finally:
+            store.close()
+    return version

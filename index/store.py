@@ -84,6 +84,16 @@ def read_manifest(data_dir: Path) -> dict[str, Any] | None:
         return None
 
 
+def _version(folder: Path, manifest: dict[str, Any]) -> str:
+    return f"{folder.name}:{str(manifest.get('corpus_hash', ''))[:12]}"
+
+
+def current_version(data_dir: Path) -> str | None:
+    """The live build's version (as `load_course` names it), without loading it."""
+    folder, manifest = current_build(data_dir), read_manifest(data_dir)
+    return None if folder is None or manifest is None else _version(folder, manifest)
+
+
 def stale_reason(data_dir: Path, corpus_dir: Path, model_name: str) -> str | None:
     """Why the index must be rebuilt, or None when it matches the corpus and model."""
     manifest = read_manifest(data_dir)
@@ -423,7 +433,7 @@ def load_course(data_dir: Path) -> Course:
             raise Unavailable(
                 f"index file {folder / name} has shape {vectors.shape}, expected (n, {dim})"
             )
-    version = f"{folder.name}:{str(manifest.get('corpus_hash', ''))[:12]}"
+    version = _version(folder, manifest)
     return Course(
         version=version,
         documents=documents,

@@ -126,3 +126,18 @@ def seed_course(seed_data_dir: Path) -> Course:
 def real_tutor(seed_course: Course, real_embedder) -> Iterator[Tutor]:  # type: ignore[no-untyped-def]
     """The seed course with the real model and FAISS, and a fresh in-memory state store."""
     yield Tutor(seed_course, real_embedder, MemoryStateStore())
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """For tests that call `bots.cli.main`: it installs the secret scrubbing for its process
+    (a log record factory and an excepthook); put this one's back after."""
+    import logging
+    import sys
+
+    factory, hook = logging.getLogRecordFactory(), sys.excepthook
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(factory)
+        sys.excepthook = hook

@@ -20,7 +20,8 @@ from .domain import (
     Turn,
 )
 from .embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
-from .errors import InvalidInput, NotFound, TutorError, Unavailable
+from .errors import InvalidInput, NotFound, TooLarge, TutorError, Unavailable, Unsupported
+from .library import VERSION_LINK, IndexState
 from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, RateBuckets, StateStore
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
@@ -33,6 +34,7 @@ from .teaching import KeyRing
 __all__ = [
     "CHANNELS",
     "NO_OBSERVER",
+    "VERSION_LINK",
     "Answer",
     "AuditFilter",
     "AuditRecord",
@@ -43,6 +45,7 @@ __all__ = [
     "Document",
     "Embedder",
     "Grade",
+    "IndexState",
     "InvalidInput",
     "ItemKind",
     "KeyRing",
@@ -61,10 +64,12 @@ __all__ = [
     "Section",
     "Settings",
     "StateStore",
+    "TooLarge",
     "Turn",
     "Tutor",
     "TutorError",
     "Unavailable",
+    "Unsupported",
     "dump_items",
     "kind_of",
     "open_buckets",

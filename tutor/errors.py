@@ -23,3 +23,11 @@ class NotFound(TutorError):
 
 class Unavailable(TutorError):
     """Something the tutor depends on is not ready."""
+
+
+class TooLarge(InvalidInput):
+    """An upload over the size the service takes."""
+
+
+class Unsupported(InvalidInput):
+    """An upload of a kind the service cannot read (by its file name's extension)."""

@@ -8,7 +8,7 @@ buckets); `StateStore` is all the owners' parts that one backend provides togeth
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -22,6 +22,9 @@ from .domain import (
     Review,
     Turn,
 )
+
+if TYPE_CHECKING:  # the course imports this module for VectorIndex
+    from .course import Course
 
 
 class Embedder(Protocol):
@@ -147,3 +150,31 @@ class RateBuckets(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class DocumentLibrary(Protocol):
+    """The course's documents where they are kept, and the index built from them.
+
+    `add` and `remove` change the kept documents only; the served course changes when a
+    `build` of them is handed to the tutor.
+    """
+
+    def add(self, filename: str, data: bytes) -> str:
+        """Convert and keep an uploaded file (replacing one of the same id); its doc_id.
+
+        Raises InvalidInput (TooLarge, Unsupported) naming why a file cannot be used; the
+        kept documents are then unchanged.
+        """
+        ...
+
+    def remove(self, doc_id: str) -> None:
+        """Drop a kept document; NotFound when there is none of that id."""
+        ...
+
+    def build(self) -> Course:
+        """Index the kept documents, publish the index and load it."""
+        ...
+
+    def load(self) -> Course:
+        """The published index (another process may have built it)."""
+        ...

@@ -32,8 +32,9 @@ from .domain import (
 from .embedding import batchers
 from .errors import InvalidInput, NotFound, Unavailable
 from .evidence import measure
+from .library import DocumentDesk, IndexState
 from .observe import NO_OBSERVER, Observer
-from .ports import Embedder, StateStore
+from .ports import DocumentLibrary, Embedder, StateStore
 from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
@@ -98,6 +99,17 @@ def check_question(question: object, limits: Limits) -> str:
     return check_text("question", question, limits.max_question_chars)
 
 
+@dataclass(frozen=True)
+class _Served:
+    """A course and everything built on it, swapped as one."""
+
+    course: Course
+    retriever: Retriever
+    composer: ExtractiveComposer
+    policy: AbstentionPolicy
+    quizzes: QuizBook
+
+
 class Tutor:
     """Answers questions with citations and keeps each session's conversation."""
 
@@ -113,21 +125,96 @@ class Tutor:
         quiz_generator: Callable[[Course], list[QuizItem]] | None = None,
         clock: Callable[[], float] = time.time,
     ):
-        self.course = course
         self.store = store
         self.embedder = embedder
-        self.retriever = Retriever(course, embedder, weights or weights_from(course.ranking))
-        self.composer = ExtractiveComposer(course)
-        self.policy = policy or AbstentionPolicy.from_dict(course.calibration)
+        self._weights = weights
+        self._fixed_policy = policy
+        self._generate = quiz_generator or generate_items
+        self._served = self._serving(course)
         self.limits = limits or Limits()
         self.clock = clock
         self.key_ring = KeyRing(store, clock)
-        generate = quiz_generator or generate_items
-        self.quizzes = QuizBook(lambda: generate(course))
+        self.desk: DocumentDesk | None = None
         self._store_warned_at = float("-inf")
         self.observer: Observer = NO_OBSERVER
         self._known_keys: list[ApiKey] | None = None  # the last key list the store gave
         self._known_roles: dict[str, tuple[str, float]] = {}  # key hash -> (role, checked at)
+
+    def _serving(self, course: Course) -> _Served:
+        weights = self._weights or weights_from(course.ranking)
+        generate = self._generate
+        return _Served(
+            course,
+            Retriever(course, self.embedder, weights),
+            ExtractiveComposer(course),
+            self._fixed_policy or AbstentionPolicy.from_dict(course.calibration),
+            QuizBook(lambda: generate(course)),
+        )
+
+    # The served course and the parts built on it, replaced together by `use_course`: an
+    # answer reads `_served` once, so it never mixes two versions of the course.
+    @property
+    def course(self) -> Course:
+        return self._served.course
+
+    @course.setter
+    def course(self, course: Course) -> None:
+        self.use_course(course)
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._served.retriever
+
+    @property
+    def composer(self) -> ExtractiveComposer:
+        return self._served.composer
+
+    @property
+    def policy(self) -> AbstentionPolicy:
+        return self._served.policy
+
+    @property
+    def quizzes(self) -> QuizBook:
+        return self._served.quizzes
+
+    def use_course(self, course: Course) -> None:
+        """Serve `course` from now on; its parts and quiz bank are made before the switch."""
+        served = self._serving(course)
+        served.quizzes.prepare()
+        self._served = served  # one assignment: answers see the old course or the new one
+
+    # Documents, for teachers (a service given a library by the composition root)
+
+    def manage_documents(self, library: DocumentLibrary) -> None:
+        """Let teachers add and remove documents kept in `library`."""
+        self.desk = DocumentDesk(library, self.use_course, self.store)
+
+    def _desk(self) -> DocumentDesk:
+        if self.desk is None:
+            raise Unavailable("this service does not manage documents")
+        return self.desk
+
+    def add_document(self, filename: str, data: bytes) -> tuple[str, str]:
+        """Keep an uploaded file and rebuild the index in the background: (doc_id, the
+        version still serving until the new one is ready)."""
+        doc_id = self._desk().add(filename, data)
+        return doc_id, self.index_version
+
+    def remove_document(self, doc_id: str) -> None:
+        """Drop a document and rebuild the index in the background."""
+        self._desk().remove(doc_id)
+
+    def follow_index(self, every: float) -> None:
+        """Poll the state store for an index another replica built over the shared data
+        folder, and serve it once seen (servers start this once they listen)."""
+        if self.desk is not None and every > 0:
+            self.desk.follow(lambda: self.index_version, every)
+
+    def index_state(self) -> IndexState:
+        desk = self.desk
+        if desk is None:
+            return IndexState(self.index_version, False, None)
+        return IndexState(self.index_version, desk.building, desk.last_error)
 
     def observe(self, observer: Observer) -> None:
         """Report answers, state store failures and the model's batches to `observer`."""
@@ -150,7 +237,8 @@ class Tutor:
 
         Every answer is written to the audit log with the channel it came through.
         """
-        answer = self._answer(question, session_id)
+        served = self._served  # one version of the course for the answer and its record
+        answer = self._answer(question, session_id, served)
         channel = channel if channel in CHANNELS else "http"
         self.observer.answered(channel, answer.answerable)
         record = AuditRecord(
@@ -163,7 +251,7 @@ class Tutor:
             answer.answerable,
             answer.confidence,
             answer.citations,
-            self.index_version,
+            served.course.version,
         )
         self._unremembered(lambda: self.store.record_answer(record), 0)
         return answer
@@ -181,19 +269,19 @@ class Tutor:
                 log.warning("answering without remembering: %s", exc)
             return fallback
 
-    def _answer(self, question: str, session_id: str | None) -> Answer:
+    def _answer(self, question: str, session_id: str | None, served: _Served) -> Answer:
         text = check_question(question, self.limits)
         sid = check_session_id(session_id)
         no_history: list[Turn] = []
         history = self._unremembered(lambda: self.store.history(sid, HISTORY_TURNS), no_history)
         followup = followup_context(text, history)
-        retrieval = self.retriever.retrieve(text, followup)
-        composed = self.composer.compose(retrieval)
-        decision = self.policy.decide(measure(retrieval, composed, self.retriever))
+        retrieval = served.retriever.retrieve(text, followup)
+        composed = served.composer.compose(retrieval)
+        decision = served.policy.decide(measure(retrieval, composed, served.retriever))
         confidence = round(decision.confidence, 4)
         topic = followup.topic if followup else topic_of(text)
         if not decision.answerable:
-            suggestions = self._suggestions(retrieval)
+            suggestions = self._suggestions(retrieval, served.course)
             message = (
                 "The course material doesn't cover that, so I won't guess. "
                 f"It does cover: {', '.join(suggestions)}. Try asking about one of those."
@@ -205,7 +293,7 @@ class Tutor:
         turn = Turn(text, retrieval.query, composed.text, True, cited, topic)
         self._unremembered(lambda: self.store.append_turn(sid, turn), None)
         lead = composed.citations[0]
-        on_span = self.quizzes.on_span(lead.doc_id, lead.start, lead.end)
+        on_span = served.quizzes.on_span(lead.doc_id, lead.start, lead.end)
         # without the store an item could be shown but never graded: no follow-up quiz then
         quiz = self._unremembered(lambda: self._serve(sid, on_span), None)
         return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
@@ -291,6 +379,8 @@ class Tutor:
         self.quizzes.prepare()
 
     def close(self) -> None:
+        if self.desk is not None:
+            self.desk.close()
         self.store.close()
 
     def check_index(self) -> None:
@@ -435,13 +525,13 @@ class Tutor:
             self.store.mark_served(sid, item.quiz_id, now)
         return item
 
-    def _suggestions(self, retrieval: Retrieval, count: int = 3) -> list[str]:
+    def _suggestions(self, retrieval: Retrieval, course: Course, count: int = 3) -> list[str]:
         """Section titles to suggest: the nearest ones first, then the course's first."""
         titles: list[str] = []
         for scored in retrieval.ranked:
             if scored.passage.section not in titles:
                 titles.append(scored.passage.section)
-        for title in self.course.section_titles():
+        for title in course.section_titles():
             if title not in titles:
                 titles.append(title)
         return titles[:count]

@@ -115,6 +115,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest request body; over it 413"
     )
+    max_upload_bytes: int = Field(
+        10 * 1024 * 1024,
+        ge=1024,
+        le=256 * 1024 * 1024,
+        description="largest document a teacher may upload (POST /v1/documents); over it 413",
+    )
+    index_poll_seconds: float = Field(
+        5.0,
+        ge=0,
+        description="how often a server checks the state store for an index another replica "
+        "built (the data folder is shared); 0 = never",
+    )
     rate_limit_per_minute: int = Field(
         12_000,
         ge=0,

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import logging
-import sys
-from collections.abc import Iterator
-
 import pytest
 
 from bots.cli import main
 from tests.servers import free_port
 
-
-@pytest.fixture(autouse=True)
-def restored_logging() -> Iterator[None]:
-    """`main` installs the secret scrubbing for its process; put this one's back after."""
-    factory, hook = logging.getLogRecordFactory(), sys.excepthook
-    try:
-        yield
-    finally:
-        logging.setLogRecordFactory(factory)
-        sys.excepthook = hook
+# `main` installs the secret scrubbing for its process: put this one's back after each test
+pytestmark = pytest.mark.usefixtures("restored_logging")
 
 
 def test_an_unreachable_bot_api_is_one_line_and_exit_2(

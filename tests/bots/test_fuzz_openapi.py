@@ -8,7 +8,11 @@ status, with its documented content type, body schema and headers. Invalid input
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 import schemathesis
@@ -25,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from bots.http_app import create_app
+from index.library import CorpusLibrary
 from tests.conftest import make_course, seed_files
 from tutor.fakes import HashingEmbedder
 from tutor.service import Tutor
@@ -47,6 +52,13 @@ def fuzzed_app() -> tuple[FastAPI, str]:
     """The app on the fake-backed tutor, and a teacher's key for it."""
     embedder = HashingEmbedder()
     tutor = Tutor(make_course(seed_files(), embedder), embedder, MemoryStateStore())
+    # documents go to a folder of their own (a fuzzed upload with a readable name is kept)
+    root = Path(tempfile.mkdtemp(prefix="fuzz-documents-"))
+    atexit.register(shutil.rmtree, root, True)
+    (root / "corpus").mkdir()
+    for name, text in seed_files().items():
+        (root / "corpus" / name).write_text(text, encoding="utf-8")
+    tutor.manage_documents(CorpusLibrary(root / "corpus", root / "data", embedder))
     key = tutor.create_key("fuzz", "teacher")
     # The limit is off: a 429 depends on timing, and the cases must not. test_ratelimit checks
     # that a 429 matches its documentation.
@@ -58,7 +70,7 @@ def fuzzed_app() -> tuple[FastAPI, str]:
 APP, KEY = fuzzed_app()
 # 413 is a rejection too: a string longer than its maxLength can also be over the body limit.
 CONFIG = SchemathesisConfig.from_dict(
-    {"checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 404, 413, 422]}}}
+    {"checks": {"negative_data_rejection": {"expected-statuses": [400, 401, 404, 413, 415, 422]}}}
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
