@@ -22,10 +22,11 @@ from .domain import (
 from .embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
 from .errors import InvalidInput, NotFound, TooLarge, TutorError, Unavailable, Unsupported
 from .library import VERSION_LINK, IndexState
+from .limits import Limits
 from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, RateBuckets, StateStore
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
-from .service import CHANNELS, Limits, Tutor
+from .service import CHANNELS, Tutor
 from .settings import Settings
 from .stores import open_buckets, open_store
 from .stores.buckets import MemoryBuckets

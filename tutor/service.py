@@ -5,9 +5,7 @@ from __future__ import annotations
 import logging
 import math
 import re
-import secrets
 import time
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,13 +31,13 @@ from .embedding import batchers
 from .errors import InvalidInput, NotFound, Unavailable
 from .evidence import measure
 from .library import DocumentDesk, IndexState
+from .limits import Limits, check_question, check_session_id, check_text
 from .observe import NO_OBSERVER, Observer
 from .ports import DocumentLibrary, Embedder, StateStore
 from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
-from .text import ANSWER_CHARS, QUESTION_CHARS, TOPIC_CHARS
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -49,54 +47,9 @@ PROBE_LINK = ("ops", "readyz")  # the state store key the readiness probe writes
 STORE_WARNING_EVERY = 10.0  # seconds between warnings that answers are not remembered
 KEY_GRACE = 900.0  # seconds a key checked before the state store went down still counts
 
-SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 HISTORY_TURNS = 5
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_question_chars: int = QUESTION_CHARS
-    max_topic_chars: int = TOPIC_CHARS
-    max_answer_chars: int = ANSWER_CHARS
-
-
 QUIZ_ID = re.compile(r"q-[0-9a-f]{6,40}")
 TOPIC_PASSAGES = 6  # how many retrieved sentences a quiz topic draws its items from
-
-
-def new_session_id() -> str:
-    return "s-" + secrets.token_hex(12)
-
-
-def check_session_id(session_id: str | None) -> str:
-    """A valid session id, or a fresh one when none is given."""
-    if session_id is None or session_id == "":
-        return new_session_id()
-    if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
-        raise InvalidInput(
-            "session_id must be 1-128 characters of letters, digits and . _ : - "
-            "starting with a letter or digit"
-        )
-    return session_id
-
-
-def check_text(name: str, value: object, limit: int, *, allow_empty: bool = False) -> str:
-    """Text from a learner: a string, within `limit`, without control characters."""
-    if not isinstance(value, str):
-        raise InvalidInput(f"{name} must be a string")
-    text = value.strip()
-    if not text and not allow_empty:
-        raise InvalidInput(f"{name} must not be empty")
-    if len(text) > limit:
-        raise InvalidInput(f"{name} is {len(text)} characters long; at most {limit} allowed")
-    for ch in text:
-        if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r":
-            raise InvalidInput(f"{name} contains a control character U+{ord(ch):04X}")
-    return " ".join(text.split())
-
-
-def check_question(question: object, limits: Limits) -> str:
-    return check_text("question", question, limits.max_question_chars)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ from tests.conftest import make_course
 from tutor import Answer, InvalidInput, NotFound, Tutor
 from tutor.abstention import AbstentionPolicy
 from tutor.fakes import HashingEmbedder
-from tutor.service import HISTORY_TURNS, Limits, check_question, check_session_id
+from tutor.limits import Limits, check_question, check_session_id
+from tutor.service import HISTORY_TURNS
 from tutor.stores.memory import MemoryStateStore
 
 BERLIN = "When was the Berlin Wall erected?"

@@ -1,0 +1,55 @@
+"""What the service accepts from a learner: session ids, and text within the length limits."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import InvalidInput
+from .text import ANSWER_CHARS, QUESTION_CHARS, TOPIC_CHARS
+
+SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_question_chars: int = QUESTION_CHARS
+    max_topic_chars: int = TOPIC_CHARS
+    max_answer_chars: int = ANSWER_CHARS
+
+
+def new_session_id() -> str:
+    return "s-" + secrets.token_hex(12)
+
+
+def check_session_id(session_id: str | None) -> str:
+    """A valid session id, or a fresh one when none is given."""
+    if session_id is None or session_id == "":
+        return new_session_id()
+    if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
+        raise InvalidInput(
+            "session_id must be 1-128 characters of letters, digits and . _ : - "
+            "starting with a letter or digit"
+        )
+    return session_id
+
+
+def check_text(name: str, value: object, limit: int, *, allow_empty: bool = False) -> str:
+    """Text from a learner: a string, within `limit`, without control characters."""
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string")
+    text = value.strip()
+    if not text and not allow_empty:
+        raise InvalidInput(f"{name} must not be empty")
+    if len(text) > limit:
+        raise InvalidInput(f"{name} is {len(text)} characters long; at most {limit} allowed")
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs") and ch not in "\t\n\r":
+            raise InvalidInput(f"{name} contains a control character U+{ord(ch):04X}")
+    return " ".join(text.split())
+
+
+def check_question(question: object, limits: Limits) -> str:
+    return check_text("question", question, limits.max_question_chars)
