@@ -52,6 +52,42 @@ class Citation:
     end: int
     quote: str
     score: float = 0.0
+    # teachers' corrections pinned to a span this one overlaps (attached by the core)
+    corrections: tuple[CitedCorrection, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CitedCorrection:
+    """A teacher's note on a span of the source, as an answer citing it carries it."""
+
+    correction_id: str
+    note: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """A teacher's note pinned to `quote`, the document's text at [start:end] when saved."""
+
+    correction_id: str
+    doc_id: str
+    start: int
+    end: int
+    note: str
+    quote: str
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class PinnedCorrection:
+    """A correction against the served course: where its quote is now, or stale when the
+    document no longer holds it."""
+
+    correction: Correction
+    start: int
+    end: int
+    stale: bool
 
 
 @dataclass(frozen=True, slots=True)

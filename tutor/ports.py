@@ -1,8 +1,9 @@
 """The seams the core depends on; `index` and the state stores implement them.
 
 Each seam is small, so a second implementation (a hashing embedder in tests, Redis instead of
-SQLite) is a small class. State is split by owner (sessions, progress, keys, audit, links, rate
-buckets); `StateStore` is all the owners' parts that one backend provides together.
+SQLite) is a small class. State is split by owner (sessions, progress, keys, audit, links,
+corrections, rate buckets); `StateStore` is all the owners' parts that one backend provides
+together.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from .domain import (
     Attempt,
     AuditFilter,
     AuditRecord,
+    Correction,
     QuizItem,
     RateDecision,
     Review,
@@ -126,7 +128,23 @@ class LinkStore(Protocol):
     def link(self, kind: str, key: str) -> str | None: ...
 
 
-class StateStore(SessionStore, ProgressStore, KeyStore, AuditLog, LinkStore, Protocol):
+class CorrectionStore(Protocol):
+    """Teachers' corrections pinned to spans of the source."""
+
+    def add_correction(self, correction: Correction) -> None: ...
+
+    def corrections(self) -> list[Correction]:
+        """Every correction, oldest first."""
+        ...
+
+    def remove_correction(self, correction_id: str) -> bool:
+        """Whether there was one to remove."""
+        ...
+
+
+class StateStore(
+    SessionStore, ProgressStore, KeyStore, AuditLog, LinkStore, CorrectionStore, Protocol
+):
     """Every owner's state in one backend (`tutor.stores.open_store(url)` opens one).
 
     Every write is durable when the call returns: an acknowledged attempt survives a crash.

@@ -17,7 +17,17 @@ import redis
 from pydantic import ValidationError
 
 from tests.redisdb import REDIS_URL, client, fresh_prefix, keys_under, with_prefix
-from tutor.domain import ApiKey, Attempt, AuditFilter, AuditRecord, Citation, QuizItem, Review, Turn
+from tutor.domain import (
+    ApiKey,
+    Attempt,
+    AuditFilter,
+    AuditRecord,
+    Citation,
+    Correction,
+    QuizItem,
+    Review,
+    Turn,
+)
 from tutor.errors import InvalidInput, Unavailable
 from tutor.ports import StateStore
 from tutor.settings import Settings
@@ -372,6 +382,37 @@ def test_audit_queries_agree_with_the_filter_over_many_records(store: StateStore
 
 
 # Everything written survives closing the store and opening it again
+
+
+# Corrections
+
+
+def make_correction(cid: str, at: float, note: str = "1 May 1960, not 1961") -> Correction:
+    return Correction(cid, "doc-a", 10, 25, note, "The wall «stood».\n", at)
+
+
+def test_corrections_round_trip_oldest_first(store: StateStore) -> None:
+    assert store.corrections() == []
+    later, earlier = make_correction("c2", 20.0), make_correction("c1", 10.0, "ünïcode ✓")
+    store.add_correction(later)
+    store.add_correction(earlier)
+    assert store.corrections() == [earlier, later]
+
+
+def test_a_correction_is_removed_once(store: StateStore) -> None:
+    store.add_correction(make_correction("c1", 1.0))
+    store.add_correction(make_correction("c2", 2.0))
+    assert store.remove_correction("c1") is True
+    assert store.remove_correction("c1") is False
+    assert store.remove_correction("nope") is False
+    assert [c.correction_id for c in store.corrections()] == ["c2"]
+
+
+def test_corrections_survive_close_and_reopen(durable: Opener) -> None:
+    first = durable()
+    first.add_correction(make_correction("c1", 1.0))
+    first.close()
+    assert durable().corrections() == [make_correction("c1", 1.0)]
 
 
 def test_everything_survives_close_and_reopen(durable: Opener) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..domain import AuditFilter, AuditRecord, Citation, QuizItem, Review
+from ..domain import AuditFilter, AuditRecord, Citation, Correction, QuizItem, Review
 
 
 def citation_to_dict(c: Citation) -> dict[str, Any]:
@@ -21,6 +21,24 @@ def citation_to_dict(c: Citation) -> dict[str, Any]:
 def citation_from_dict(c: dict[str, Any]) -> Citation:
     return Citation(
         c["doc_id"], c["section"], c["start"], c["end"], c["quote"], c.get("score", 0.0)
+    )
+
+
+def correction_to_dict(c: Correction) -> dict[str, Any]:
+    return {
+        "id": c.correction_id,
+        "doc_id": c.doc_id,
+        "start": c.start,
+        "end": c.end,
+        "note": c.note,
+        "quote": c.quote,
+        "created_at": c.created_at,
+    }
+
+
+def correction_from_dict(c: dict[str, Any]) -> Correction:
+    return Correction(
+        c["id"], c["doc_id"], c["start"], c["end"], c["note"], c["quote"], c["created_at"]
     )
 
 

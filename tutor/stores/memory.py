@@ -6,7 +6,16 @@ from __future__ import annotations
 import dataclasses
 import threading
 
-from ..domain import ApiKey, Attempt, AuditFilter, AuditRecord, QuizItem, Review, Turn
+from ..domain import (
+    ApiKey,
+    Attempt,
+    AuditFilter,
+    AuditRecord,
+    Correction,
+    QuizItem,
+    Review,
+    Turn,
+)
 from ..errors import InvalidInput
 from .codec import matches
 
@@ -23,6 +32,7 @@ class MemoryStateStore:
         self._links: dict[tuple[str, str], str] = {}
         self._keys: dict[str, tuple[ApiKey, str]] = {}
         self._audit: list[AuditRecord] = []
+        self._corrections: dict[str, Correction] = {}
         self._lock = threading.Lock()
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
@@ -119,6 +129,19 @@ class MemoryStateStore:
             record = self._audit[audit_id - 1]
             self._audit[audit_id - 1] = dataclasses.replace(record, flagged=True, note=note)
             return True
+
+    def add_correction(self, correction: Correction) -> None:
+        with self._lock:
+            self._corrections[correction.correction_id] = correction
+
+    def corrections(self) -> list[Correction]:
+        with self._lock:
+            found = self._corrections.values()
+            return sorted(found, key=lambda c: (c.created_at, c.correction_id))
+
+    def remove_correction(self, correction_id: str) -> bool:
+        with self._lock:
+            return self._corrections.pop(correction_id, None) is not None
 
     def close(self) -> None:
         pass

@@ -14,6 +14,7 @@ reads are one command):
                  P:attempt-n:{session}   hash quiz_id -> attempts so far (a new one's number)
                  P:reviews:{session}     hash quiz_id -> schedule
     links.py     P:links:{kind}          hash key -> value
+    corrections.py P:corrections         hash correction id -> correction (JSON)
     keys.py      P:keys / P:key-hashes   hash name -> key, hash key_hash -> name;
                  P:keys-revoked          a set of names
     audit.py     P:audit:next            the last audit id handed out (INCR)
@@ -36,14 +37,18 @@ from __future__ import annotations
 from ...errors import InvalidInput
 from .audit import RedisAudit
 from .connection import DEFAULT_PREFIX, RETRY_AFTER_S, split_url
+from .corrections import RedisCorrections
 from .keys import RedisKeys
 from .links import RedisLinks
 from .progress import RedisProgress
 from .sessions import KEEP_TURNS, RedisSessions
 
 
-class RedisStateStore(RedisSessions, RedisProgress, RedisKeys, RedisAudit, RedisLinks):
-    """Sessions, progress, keys, the audit log and links in Redis, under one key prefix."""
+class RedisStateStore(
+    RedisSessions, RedisProgress, RedisKeys, RedisAudit, RedisLinks, RedisCorrections
+):
+    """Sessions, progress, keys, the audit log, links and corrections in Redis, under one
+    key prefix."""
 
     def __init__(
         self,
