@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import Answer, Citation, Document, Grade, Progress, QuizItem, QuizKind
+from tutor import (
+    Answer,
+    Citation,
+    CitedCorrection,
+    Document,
+    Grade,
+    PinnedCorrection,
+    Progress,
+    QuizItem,
+    QuizKind,
+)
 
 
 class AskRequest(BaseModel):
@@ -17,6 +27,17 @@ class AskRequest(BaseModel):
     session_id: str | None = Field(None, description="continue this conversation", max_length=128)
 
 
+class CitedCorrectionOut(BaseModel):
+    id: str
+    note: str = Field(description="the teacher's correction of the source")
+    start: int = Field(description="the corrected span in the document's text")
+    end: int
+
+    @classmethod
+    def of(cls, c: CitedCorrection) -> CitedCorrectionOut:
+        return cls(id=c.correction_id, note=c.note, start=c.start, end=c.end)
+
+
 class CitationOut(BaseModel):
     doc_id: str
     section: str
@@ -24,6 +45,10 @@ class CitationOut(BaseModel):
     end: int
     quote: str
     score: float
+    corrections: list[CitedCorrectionOut] = Field(
+        default_factory=list,
+        description="teachers' corrections pinned to a span this quote overlaps",
+    )
 
     @classmethod
     def of(cls, c: Citation) -> CitationOut:
@@ -34,6 +59,7 @@ class CitationOut(BaseModel):
             end=c.end,
             quote=c.quote,
             score=c.score,
+            corrections=[CitedCorrectionOut.of(x) for x in c.corrections],
         )
 
 
@@ -255,3 +281,35 @@ class IndexOut(BaseModel):
     last_error: str | None = Field(
         None, description="why the last rebuild failed (the previous index kept serving)"
     )
+
+
+class CorrectionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    doc_id: str = Field(max_length=200)
+    start: int = Field(ge=0, le=2**31, description="offset in the document's served text")
+    end: int = Field(ge=0, le=2**31, description="exclusive; the span must not be empty")
+    note: str = Field(min_length=1, max_length=1000)
+
+
+class CorrectionOut(BaseModel):
+    id: str
+    doc_id: str
+    start: int = Field(description="where the quote is in the served text (it may have moved)")
+    end: int
+    note: str
+    quote: str = Field(description="the text the correction was pinned to")
+    stale: bool = Field(False, description="the document no longer holds the quote")
+
+    @classmethod
+    def of(cls, p: PinnedCorrection) -> CorrectionOut:
+        c = p.correction
+        return cls(
+            id=c.correction_id,
+            doc_id=c.doc_id,
+            start=p.start,
+            end=p.end,
+            note=c.note,
+            quote=c.quote,
+            stale=p.stale,
+        )

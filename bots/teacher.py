@@ -14,11 +14,19 @@ from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import AuditFilter, AuditRecord, Tutor, to_aiken, to_gift
+from tutor import AuditFilter, AuditRecord, PinnedCorrection, Tutor, to_aiken, to_gift
 
 from .access import TeacherAccess, TeacherPageAccess
 from .deps import TutorDep
-from .schemas import TEACHER_ERRORS, UPLOAD_ERRORS, IndexDocument, IndexOut, UploadOut
+from .schemas import (
+    TEACHER_ERRORS,
+    UPLOAD_ERRORS,
+    CorrectionIn,
+    CorrectionOut,
+    IndexDocument,
+    IndexOut,
+    UploadOut,
+)
 
 router = APIRouter()
 LOW_CONFIDENCE = 0.6
@@ -41,6 +49,7 @@ CSV_COLUMNS = (
 
 
 DocId = Annotated[str, Path(max_length=200)]
+CorrectionId = Annotated[str, Path(max_length=64)]
 
 # SQLite integers are 64-bit: a larger id would overflow in the driver, not be "not found".
 AuditId = Annotated[int, Path(ge=1, le=2**63 - 1)]
@@ -196,8 +205,11 @@ def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) ->
     responses=text_or_errors("text/plain", "the question bank as text"),
 )
 def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gift") -> Response:
-    """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken)."""
-    text = to_gift(t.quiz_items()) if format == "gift" else to_aiken(t.quiz_items())
+    """Every generated quiz item for an LMS question bank (Moodle GIFT or Aiken). An item
+    whose source a teacher corrected gets a `// CORRECTED SOURCE: note` line in GIFT and is
+    left out of Aiken, which has no comments."""
+    items, corrected = t.quiz_items(), t.corrected_items()
+    text = to_gift(items, corrected) if format == "gift" else to_aiken(items, corrected)
     return PlainTextResponse(
         text,
         media_type="text/plain; charset=utf-8",
@@ -268,6 +280,47 @@ def index_out(t: Tutor) -> IndexOut:
         ],
         last_error=state.last_error,
     )
+
+
+@router.post(
+    "/v1/corrections",
+    status_code=201,
+    response_model=CorrectionOut,
+    responses=TEACHER_ERRORS,
+    tags=["teachers"],
+)
+def add_correction(body: CorrectionIn, t: TutorDep, _: TeacherAccess) -> CorrectionOut:
+    """Pin a note to a span of a document's served text (`GET /v1/documents/{doc_id}`):
+    every answer citing an overlapping span carries it, and quiz items built on the span are
+    no longer served. 400 names what is wrong with the span or the note, 404 an unknown
+    document."""
+    c = t.add_correction(body.doc_id, body.start, body.end, body.note)
+    return CorrectionOut.of(PinnedCorrection(c, c.start, c.end, stale=False))
+
+
+@router.get(
+    "/v1/corrections",
+    response_model=list[CorrectionOut],
+    responses=TEACHER_ERRORS,
+    tags=["teachers"],
+)
+def list_corrections(t: TutorDep, _: TeacherAccess) -> list[CorrectionOut]:
+    """Every correction, oldest first, where its quote is in the served index now; `stale`
+    when a re-index changed that text (a stale correction is attached to no answer)."""
+    return [CorrectionOut.of(p) for p in t.corrections()]
+
+
+@router.delete(
+    "/v1/corrections/{correction_id}",
+    status_code=204,
+    response_model=None,
+    responses=TEACHER_ERRORS,
+    tags=["teachers"],
+)
+def remove_correction(correction_id: CorrectionId, t: TutorDep, _: TeacherAccess) -> Response:
+    """Remove a correction (404 if there is none with this id)."""
+    t.remove_correction(correction_id)
+    return Response(status_code=204)
 
 
 def _link(request: Request, **params: str) -> str:

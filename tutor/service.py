@@ -14,6 +14,7 @@ from typing import TypeVar
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
 from .conversation import followup_context, topic_of
+from .corrections import annotate, corrected, new_correction, pin_all
 from .course import Course
 from .domain import (
     Answer,
@@ -21,8 +22,10 @@ from .domain import (
     AuditFilter,
     AuditRecord,
     Citation,
+    Correction,
     Document,
     Grade,
+    PinnedCorrection,
     Progress,
     QuizItem,
     Turn,
@@ -246,10 +249,48 @@ class Tutor:
         turn = Turn(text, retrieval.query, composed.text, True, cited, topic)
         self._unremembered(lambda: self.store.append_turn(sid, turn), None)
         lead = composed.citations[0]
-        on_span = served.quizzes.on_span(lead.doc_id, lead.start, lead.end)
+        pinned = self._pinned(served.course)
+        on_span = [
+            i
+            for i in served.quizzes.on_span(lead.doc_id, lead.start, lead.end)
+            if not corrected(i, pinned)
+        ]
         # without the store an item could be shown but never graded: no follow-up quiz then
         quiz = self._unremembered(lambda: self._serve(sid, on_span), None)
-        return Answer(composed.text, True, confidence, composed.citations, sid, quiz)
+        citations = tuple(annotate(c, pinned) for c in composed.citations)
+        return Answer(composed.text, True, confidence, citations, sid, quiz)
+
+    def _pinned(self, course: Course) -> list[PinnedCorrection]:
+        """The corrections against `course` (none while the store is down: the answer goes
+        out without them rather than not at all)."""
+        no_corrections: list[Correction] = []
+        return pin_all(course, self._unremembered(self.store.corrections, no_corrections))
+
+    # Corrections, for teachers
+
+    def add_correction(self, doc_id: str, start: int, end: int, note: str) -> Correction:
+        """Pin `note` to `doc_id[start:end]` of the served course; answers citing an
+        overlapping span carry it, and quiz items built on one are no longer served."""
+        correction = new_correction(self.course, doc_id, start, end, note, self.clock())
+        self.store.add_correction(correction)
+        return correction
+
+    def corrections(self) -> list[PinnedCorrection]:
+        """Every correction, where it is pinned in the served course or stale."""
+        return pin_all(self.course, self.store.corrections())
+
+    def remove_correction(self, correction_id: str) -> None:
+        if not self.store.remove_correction(correction_id):
+            raise NotFound(f"no correction {correction_id!r}")
+
+    def corrected_items(self) -> dict[str, str]:
+        """The quiz items built on a span a live correction covers: quiz id -> the notes."""
+        pinned = self.corrections()
+        return {
+            item.quiz_id: "; ".join(c.note for c in cited)
+            for item in self.quizzes.items
+            if (cited := annotate(item.citation, pinned).corrections)
+        }
 
     # Keys, audit and review, for LMS administrators and teachers
 
@@ -398,6 +439,8 @@ class Tutor:
             items = self._on_topic(check_text("topic", topic, self.limits.max_topic_chars))
         if kind is not None:
             items = [i for i in items if i.kind == kind]
+        pinned = self._pinned(self.course)
+        items = [i for i in items if not corrected(i, pinned)]
         item = self._serve(sid, items)
         if item is None:
             wanted = f" on {topic!r}" if topic else ""

@@ -79,8 +79,8 @@ class Served:
         return self.client.post("/v1/documents", files={"file": (name, data)}, headers=headers)
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[Served]:
+def serving(tmp_path: Path) -> Iterator[Served]:
+    """The course of `COURSE` served over HTTP, with a teacher's key (other tests reuse it)."""
     corpus, data = course_folder(tmp_path, COURSE)
     embedder = HashingEmbedder()
     library = CorpusLibrary(corpus, data, embedder, max_bytes=MAX_UPLOAD)
@@ -90,6 +90,11 @@ def served(tmp_path: Path) -> Iterator[Served]:
     settings = Settings(corpus_dir=corpus, data_dir=data, max_upload_bytes=MAX_UPLOAD)
     with serve(create_app(settings, tutor)) as url, httpx.Client(base_url=url, timeout=30) as c:
         yield Served(tutor, c, teacher, corpus)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    yield from serving(tmp_path)
 
 
 @pytest.mark.parametrize("kind", ["pdf", "docx", "html"])

@@ -204,14 +204,24 @@ def test_every_teacher_route_refuses_no_key_and_a_students_key(
     # a teacher's key gets past the check to the document routes' own refusals: nothing to
     # rebuild (an unknown file type, an unknown document)
     tutor.manage_documents(CorpusLibrary(tmp_path / "corpus", tmp_path / "data"))
-    past_the_key = {("POST", "/v1/documents"): 415, ("DELETE", "/v1/documents/nope"): 404}
+    past_the_key = {
+        ("POST", "/v1/documents"): 415,
+        ("DELETE", "/v1/documents/nope"): 404,
+        ("POST", "/v1/corrections"): 422,  # {"note": "x"} names no span
+        ("DELETE", "/v1/corrections/nope"): 404,
+    }
     student = tutor.create_key("lms", "student")
     teacher = tutor.create_key("ms-smith", "teacher")
     tutor.ask(ASK["question"])  # an audit record for the flag route
     routes = [r for r in router.routes if isinstance(r, APIRoute)]
     assert len(routes) >= 4
     calls = [
-        (method, r.path.replace("{audit_id}", "1").replace("{doc_id}", "nope"))
+        (
+            method,
+            r.path.replace("{audit_id}", "1")
+            .replace("{doc_id}", "nope")
+            .replace("{correction_id}", "nope"),
+        )
         for r in routes
         for method in r.methods
     ]

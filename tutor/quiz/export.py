@@ -20,6 +20,9 @@ GIFT, as Moodle's importer (`qformat_gift`) reads it:
   sees where the answer comes from), and `}`. Answers: multiple choice `=correct` and
   `~wrong` in the item's option order; true/false `T` or `F`; short answer `=answer`, plus
   `=answer without its leading article` when it has one ("the Warsaw Pact" → "Warsaw Pact").
+- An item whose source a teacher has corrected (`corrected`: quiz id -> the notes) gets a
+  comment line `// CORRECTED SOURCE: <notes>` before its block, so whoever imports the bank
+  sees it; Moodle's importer skips comment lines.
 - `~ = # { } :` and the backslash are escaped with a backslash in every piece of text
   (title, question, answers, feedback). `[plain]` makes Moodle show course text as plain text
   (no HTML read into "<" or "&"); a piece that itself starts with "[" gets its own `[plain]`
@@ -36,7 +39,8 @@ Aiken (one-answer multiple choice only) has no escaping, no feedback and no comm
 
 - Each block is the question on one line, `A. option` lines, then `ANSWER: X`; blocks are
   separated by a blank line. True/false items become "A. True" / "B. False".
-- Short-answer items are skipped: Aiken cannot express them.
+- Short-answer items are skipped: Aiken cannot express them. Items whose source a teacher has
+  corrected are left out too: Aiken has no comment to mark them with.
 - A question line that would read as an option or the answer line (it starts with a letter
   and "." or ")", or with "ANSWER:") or that is shorter than two characters (Moodle skips
   it) is prefixed with "Question: ".
@@ -47,7 +51,7 @@ Aiken (one-answer multiple choice only) has no escaping, no feedback and no comm
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..domain import QuizItem
 from .gift import GIFT_PLAIN, flat, gift_escape, gift_text
@@ -61,8 +65,9 @@ _AIKEN_LABEL = re.compile(r"[a-z][.)]|answer\s*:", re.IGNORECASE)
 _AIKEN_GUARD = "Question: "
 
 
-def to_gift(items: Sequence[QuizItem]) -> str:
+def to_gift(items: Sequence[QuizItem], corrected: Mapping[str, str] | None = None) -> str:
     """The items in Moodle's GIFT format (see the module docstring)."""
+    corrected = corrected or {}
     blocks = [f"// Quiz export from {len(items)} items"]
     category: str | None = None
     for item in items:
@@ -70,13 +75,22 @@ def to_gift(items: Sequence[QuizItem]) -> str:
         if topic and topic != category:
             blocks.append(f"$CATEGORY: {_gift_category(topic)}")
             category = topic
-        blocks.append(_gift_block(item, topic))
+        block = _gift_block(item, topic)
+        if item.quiz_id in corrected:
+            block = f"// CORRECTED SOURCE: {flat(corrected[item.quiz_id])}\n{block}"
+        blocks.append(block)
     return "\n\n".join(blocks) + "\n"
 
 
-def to_aiken(items: Sequence[QuizItem]) -> str:
-    """The items answered by picking an option, in Aiken format; free-text ones are skipped."""
-    blocks = [_aiken_block(item) for item in items if not _kind(item).free_text]
+def to_aiken(items: Sequence[QuizItem], corrected: Mapping[str, str] | None = None) -> str:
+    """The items answered by picking an option, in Aiken format; free-text ones are skipped,
+    and so are those whose source was corrected (Aiken cannot mark them)."""
+    left_out = corrected or {}
+    blocks = [
+        _aiken_block(item)
+        for item in items
+        if not _kind(item).free_text and item.quiz_id not in left_out
+    ]
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
