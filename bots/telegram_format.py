@@ -32,13 +32,17 @@ def shorten(text: str, limit: int) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """The answer, then each source: its section in italics and the quote in a blockquote."""
+    """The answer, then each source: its section in italics, the quote in a blockquote and,
+    under it, any teacher's correction of that quote."""
     parts = [escape(answer.text)]
     if answer.citations:
         parts.append("\n\n<b>Sources</b>")
         for c in answer.citations:
             parts.append(
                 f"\n<i>{escape(c.section)}</i>\n<blockquote>{escape(c.quote)}</blockquote>"
+            )
+            parts.extend(
+                f"\n⚠️ <b>Teacher's correction:</b> {escape(x.note)}" for x in c.corrections
             )
     return "".join(parts)
 

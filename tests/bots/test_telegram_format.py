@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from bots import telegram_format as fmt
-from tutor import Answer, Citation, QuizItem
+from tutor import Answer, Citation, CitedCorrection, QuizItem
 
 HOSTILE = 'Tom & Jerry <script>alert("x")</script> said 1 < 2 > 0 &amp; "quotes"'
 
@@ -55,6 +55,15 @@ def test_answer_escapes_course_text_and_keeps_it_readable() -> None:
     assert HOSTILE in text
     assert "Section <1>" in text
     assert "<blockquote>" in html and "<i>Section &lt;1&gt;</i>" in html
+
+
+def test_a_corrected_source_shows_the_teachers_note_under_its_quote() -> None:
+    note = "It was 1 May 1960 <not 1961> & the pilot survived."
+    corrected = Citation("doc", "U-2", 0, 5, "Q one", 0.5, (CitedCorrection("c1", note, 0, 5),))
+    answer = Answer("A.", True, 0.9, (corrected, citation("Q two")), "s")
+    text = check(fmt.answer_html(answer))
+    assert text.index("Q one") < text.index(note) < text.index("Q two")
+    assert text.count("Teacher's correction") == 1
 
 
 def test_abstention_message_is_escaped_and_has_no_sources() -> None:
