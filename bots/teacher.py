@@ -14,7 +14,16 @@ from fastapi import APIRouter, File, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from tutor import AuditFilter, AuditRecord, PinnedCorrection, Tutor, to_aiken, to_gift
+from tutor import (
+    AuditFilter,
+    AuditRecord,
+    Citation,
+    PinnedCorrection,
+    Tutor,
+    to_aiken,
+    to_gift,
+    with_corrections,
+)
 
 from .access import TeacherAccess, TeacherPageAccess
 from .deps import TutorDep
@@ -228,6 +237,7 @@ article.flagged{border-color:#c0392b}
 .para{background:#fafbfc;border-left:3px solid #9aa7b8;padding:.5rem .8rem;margin:.5rem 0}
 mark{background:#ffe58a;padding:0 .1rem}
 .ok{color:#1e7b34;font-weight:600}.bad{color:#c0392b;font-weight:600}
+.fix{border-left:3px solid #c77d00;background:#fff7e6;padding:.3rem .8rem;margin:.3rem 0}
 table{border-collapse:collapse}td{padding:.2rem .6rem;border-bottom:1px solid #e3e6ea}
 """
 
@@ -329,7 +339,15 @@ def _link(request: Request, **params: str) -> str:
     return "/teacher" + ("?" + urlencode(merged) if merged else "")
 
 
-def _citation_html(t: Tutor, c: Any) -> str:
+def _notes_html(c: Citation, pinned: list[PinnedCorrection]) -> str:
+    """The live corrections overlapping citation `c`, as notes beside its quote."""
+    return "".join(
+        f'<p class="fix">Correction: {escape(x.note)}</p>'
+        for x in with_corrections(c, pinned).corrections
+    )
+
+
+def _citation_html(t: Tutor, c: Any, pinned: list[PinnedCorrection] | None = None) -> str:
     holds = t.citation_holds(c)
     mark = (
         '<span class="ok" title="the document still says this here">✓ verified</span>'
@@ -348,8 +366,31 @@ def _citation_html(t: Tutor, c: Any) -> str:
         )
     return (
         f'<div class="cite"><div class="meta">{escape(c.doc_id)} § {escape(c.section)} '
-        f'[{c.start}:{c.end}] {mark}</div><div class="para">{context}</div></div>'
+        f'[{c.start}:{c.end}] {mark}</div><div class="para">{context}</div>'
+        f"{_notes_html(c, pinned or [])}</div>"
     )
+
+
+def _corrections_html(pinned: list[PinnedCorrection]) -> str:
+    """Every correction: the quote it was pinned to with the note beside it; a stale one (the
+    document no longer holds the quote) says so."""
+    rows = ["<h2>Corrections</h2>"]
+    if not pinned:
+        rows.append("<p>No corrections yet (POST /v1/corrections pins one).</p>")
+    for p in pinned:
+        c = p.correction
+        state = (
+            '<span class="bad">stale: the document no longer holds this text</span>'
+            if p.stale
+            else f"[{p.start}:{p.end}]"
+        )
+        rows.append(
+            f'<article id="c{escape(c.correction_id)}"><div class="meta">{escape(c.doc_id)} '
+            f"{state} · {iso(c.created_at)} · id {escape(c.correction_id)}</div>"
+            f'<div class="para"><mark>{escape(c.quote)}</mark></div>'
+            f'<p class="fix">Correction: {escape(c.note)}</p></article>'
+        )
+    return "".join(rows)
 
 
 @router.get("/teacher", response_class=HTMLResponse, include_in_schema=False)
@@ -357,7 +398,7 @@ def teacher_page(
     request: Request,
     t: TutorDep,
     _: TeacherPageAccess,
-    view: Literal["answers", "uncovered"] = "answers",
+    view: Literal["answers", "uncovered", "corrections"] = "answers",
     low: bool = False,
     flagged: bool = False,
 ) -> HTMLResponse:
@@ -366,10 +407,13 @@ def teacher_page(
         f'<nav><a href="{escape(_link(request))}">Recent answers</a>'
         f'<a href="{escape(_link(request, low="true"))}">Low confidence</a>'
         f'<a href="{escape(_link(request, flagged="true"))}">Flagged</a>'
-        f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a></nav>'
+        f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a>'
+        f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a></nav>'
     )
     parts = []
-    if view == "uncovered":
+    if view == "corrections":
+        parts.append(_corrections_html(t.corrections()))
+    elif view == "uncovered":
         topics = t.uncovered()
         parts.append("<h2>What students asked that the course doesn't cover</h2>")
         if not topics:
@@ -390,6 +434,7 @@ def teacher_page(
             limit=100,
         )
         records = t.audit(query)
+        pinned = t.corrections()
         title = (
             "Flagged answers" if flagged else "Low-confidence answers" if low else "Recent answers"
         )
@@ -400,7 +445,7 @@ def teacher_page(
             cls = ' class="flagged"' if r.flagged else ""
             status = "answered" if r.answerable else "abstained"
             note = f'<p class="bad">Flagged: {escape(r.note)}</p>' if r.flagged else ""
-            cites = "".join(_citation_html(t, c) for c in r.citations)
+            cites = "".join(_citation_html(t, c, pinned) for c in r.citations)
             parts.append(
                 f'<article{cls} id="a{r.audit_id}"><div class="meta">#{r.audit_id} · '
                 f"{iso(r.at)} · {escape(r.channel)} · session {escape(r.session_id)} · {status} · "

@@ -4,6 +4,7 @@ Adapters (`bots/`) import from here only: a test holds them to these names. The 
 that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
+from .corrections import with_corrections
 from .course import Course
 from .domain import (
     Answer,
@@ -83,4 +84,5 @@ __all__ = [
     "open_store",
     "to_aiken",
     "to_gift",
+    "with_corrections",
 ]

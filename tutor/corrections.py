@@ -75,7 +75,7 @@ def _overlaps(p: PinnedCorrection, doc_id: str, start: int, end: int) -> bool:
     return not p.stale and p.correction.doc_id == doc_id and p.start < end and start < p.end
 
 
-def annotate(citation: Citation, pinned: Sequence[PinnedCorrection]) -> Citation:
+def with_corrections(citation: Citation, pinned: Sequence[PinnedCorrection]) -> Citation:
     """`citation` carrying the live corrections whose span overlaps it."""
     on = tuple(
         CitedCorrection(p.correction.correction_id, p.correction.note, p.start, p.end)

@@ -14,7 +14,7 @@ from typing import TypeVar
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
 from .conversation import followup_context, topic_of
-from .corrections import annotate, corrected, new_correction, pin_all
+from .corrections import corrected, new_correction, pin_all, with_corrections
 from .course import Course
 from .domain import (
     Answer,
@@ -257,7 +257,7 @@ class Tutor:
         ]
         # without the store an item could be shown but never graded: no follow-up quiz then
         quiz = self._unremembered(lambda: self._serve(sid, on_span), None)
-        citations = tuple(annotate(c, pinned) for c in composed.citations)
+        citations = tuple(with_corrections(c, pinned) for c in composed.citations)
         return Answer(composed.text, True, confidence, citations, sid, quiz)
 
     def _pinned(self, course: Course) -> list[PinnedCorrection]:
@@ -289,7 +289,7 @@ class Tutor:
         return {
             item.quiz_id: "; ".join(c.note for c in cited)
             for item in self.quizzes.items
-            if (cited := annotate(item.citation, pinned).corrections)
+            if (cited := with_corrections(item.citation, pinned).corrections)
         }
 
     # Keys, audit and review, for LMS administrators and teachers

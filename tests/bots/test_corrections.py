@@ -70,6 +70,12 @@ def test_a_correction_is_kept_listed_attached_and_removed(served: Served) -> Non
     assert cited["start"] < end and start < cited["end"], "the answer cites the sentence"
     assert cited["corrections"] == [{"id": cid, "note": NOTE, "start": start, "end": end}]
     assert answer["followup_quiz"] is None, "no follow-up quiz on the corrected sentence"
+    page = served.client.get("/teacher", headers=served.teacher).text
+    (latest, *_) = page.split("</article>")  # newest answer first
+    assert latest.index(SENTENCE) < latest.index(f"Correction: {NOTE}")
+    listing = served.client.get("/teacher?view=corrections", headers=served.teacher).text
+    assert f"<mark>{SENTENCE}</mark>" in listing and f"Correction: {NOTE}" in listing
+    assert "stale" not in listing
 
     gone = served.client.delete(f"/v1/corrections/{cid}", headers=served.teacher)
     assert gone.status_code == 204, gone.text
@@ -151,6 +157,8 @@ def test_a_correction_follows_its_quote_through_a_reindex_and_goes_stale_when_it
     reindex(served, moved.replace("August 1961", "the summer of 1961"))
     (found,) = listed(served)
     assert found["stale"] is True and found["quote"] == SENTENCE
+    listing = served.client.get("/teacher?view=corrections", headers=served.teacher).text
+    assert "stale: the document no longer holds this text" in listing
     assert all(c["corrections"] == [] for c in ask(served)["citations"])  # type: ignore[union-attr]
 
 

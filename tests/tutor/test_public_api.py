@@ -55,6 +55,7 @@ EXPORTED = [
     "open_store",
     "to_aiken",
     "to_gift",
+    "with_corrections",
 ]
 
 
