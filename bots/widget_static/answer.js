@@ -28,6 +28,11 @@ export function renderAnswer(reply, { onCite, onSuggestion }) {
       item.appendChild(el("span", "source-section", c.section || "Course text"));
       item.appendChild(textNode(" "));
       item.appendChild(el("q", "source-quote", c.quote || ""));
+      // a teacher's correction of this quote, beside it (a server without them sends none)
+      const corrections = Array.isArray(c.corrections) ? c.corrections : [];
+      corrections.forEach((fix) => {
+        item.appendChild(el("p", "source-correction", "Teacher's correction: " + (fix.note || "")));
+      });
       sources.appendChild(item);
     });
     box.appendChild(sources);

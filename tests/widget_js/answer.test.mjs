@@ -43,6 +43,20 @@ test("an answer: its text, a button per citation, and the sources in order", () 
   assert.deepEqual(a.log, [["cite", CITATIONS[1], cites[1]]]);
 });
 
+test("a corrected source shows the teacher's note beside its quote, as text", () => {
+  const corrected = {
+    ...CITATIONS[0],
+    corrections: [{ id: "c1", note: "It began on <12> August.", start: 0, end: 5 }],
+  };
+  const box = renderAnswer({ answer: "A.", citations: [corrected, CITATIONS[1]] }, actions());
+  const [first, second] = box.querySelectorAll(".source");
+  assert.deepEqual(
+    first.querySelectorAll(".source-correction").map((p) => p.textContent),
+    ["Teacher's correction: It began on <12> August."]
+  );
+  assert.equal(second.querySelector(".source-correction"), null);
+});
+
 test("an answer without citations has no sources list", () => {
   const box = renderAnswer({ answer: "Yes.", citations: null }, actions());
   assert.equal(box.textContent, "Yes.");
