@@ -1,0 +1,57 @@
+"""Issue 14's acceptance for corrections, with the real model and FAISS over real HTTP: after
+a correction on the seed's U-2 sentence, the question about it carries the note, and no quiz
+item on that sentence is served."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bots.http_app import create_app
+from tests.servers import serve
+from tutor.course import Course
+from tutor.service import Tutor
+from tutor.stores.memory import MemoryStateStore
+
+pytestmark = pytest.mark.slow
+
+DOC = "ussr-foreign-policy-1953-1964"
+# the seed's sentence on the U-2 (whose date the course gets wrong, see issue 14)
+SENTENCE_PART = "was shot down near Sverdlovsk."
+NOTE = "The U-2 was shot down on 1 May 1960."
+
+
+def test_the_u2_correction_reaches_the_answer_and_the_quizzes(
+    seed_course: Course,
+    real_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    tutor = Tutor(seed_course, real_embedder, MemoryStateStore())
+    teacher = {"X-API-Key": tutor.create_key("ms-smith", "teacher")}
+    text = seed_course.document(DOC).text
+    end = text.index(SENTENCE_PART) + len(SENTENCE_PART)
+    start = text.rindex(". ", 0, end - len(SENTENCE_PART)) + 2  # the sentence's first letter
+    on_sentence = [
+        i.quiz_id
+        for i in tutor.quiz_items()
+        if i.citation.doc_id == DOC and i.citation.start < end and start < i.citation.end
+    ]
+    with serve(create_app(tutor=tutor)) as url, httpx.Client(base_url=url, timeout=60) as c:
+        body = {"doc_id": DOC, "start": start, "end": end, "note": NOTE}
+        made = c.post("/v1/corrections", json=body, headers=teacher)
+        assert made.status_code == 201, made.text
+        cid = made.json()["id"]
+        question = {"question": "When was the American spy plane shot down?"}
+        answer = c.post("/v1/ask", json=question, headers=teacher).json()
+        assert answer["answerable"], answer
+        notes = [x for cite in answer["citations"] for x in cite["corrections"]]
+        assert notes == [{"id": cid, "note": NOTE, "start": start, "end": end}]
+        quiz = answer["followup_quiz"]
+        assert quiz is None or quiz["quiz_id"] not in on_sentence
+        assert on_sentence, "the seed has quiz items on the U-2 sentence"
+        for _ in range(len(tutor.quiz_items())):
+            item = c.post("/v1/quiz", json={"session_id": "learner-1"}, headers=teacher)
+            if item.status_code == 404:
+                break
+            assert item.json()["quiz_id"] not in on_sentence
+        gift = c.get("/v1/quiz/export", headers=teacher).text
+        assert gift.count(f"// CORRECTED SOURCE: {NOTE}") == len(on_sentence)
