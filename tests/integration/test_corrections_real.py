@@ -8,6 +8,8 @@ import httpx
 import pytest
 
 from bots.http_app import create_app
+from tests.bots.telegram_webhook import SECRET, webhook_bot
+from tests.integration.test_telegram_e2e import Student
 from tests.servers import serve
 from tutor.course import Course
 from tutor.service import Tutor
@@ -19,6 +21,30 @@ DOC = "ussr-foreign-policy-1953-1964"
 # the seed's sentence on the U-2 (whose date the course gets wrong, see issue 14)
 SENTENCE_PART = "was shot down near Sverdlovsk."
 NOTE = "The U-2 was shot down on 1 May 1960."
+QUESTION = "When was the American spy plane shot down?"
+
+
+def u2_span(course: Course) -> tuple[int, int]:
+    text = course.document(DOC).text
+    end = text.index(SENTENCE_PART) + len(SENTENCE_PART)
+    return text.rindex(". ", 0, end - len(SENTENCE_PART)) + 2, end  # from its first letter
+
+
+def test_the_u2_correction_shows_under_the_quote_on_telegram(
+    seed_course: Course,
+    real_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    tutor = Tutor(seed_course, real_embedder, MemoryStateStore())
+    start, end = u2_span(seed_course)
+    tutor.add_correction(DOC, start, end, NOTE)
+    with webhook_bot(tutor) as (api, url):
+
+        def send(update: dict[str, object]) -> None:
+            assert api.deliver(update, url, secret_token=SECRET) == 200
+
+        reply = Student(api, send).say(QUESTION)["text"]
+    assert "Sverdlovsk" in reply
+    assert reply.index("</blockquote>") < reply.index(f"Teacher's correction:</b> {NOTE}")
 
 
 def test_the_u2_correction_reaches_the_answer_and_the_quizzes(
@@ -27,9 +53,7 @@ def test_the_u2_correction_reaches_the_answer_and_the_quizzes(
 ) -> None:
     tutor = Tutor(seed_course, real_embedder, MemoryStateStore())
     teacher = {"X-API-Key": tutor.create_key("ms-smith", "teacher")}
-    text = seed_course.document(DOC).text
-    end = text.index(SENTENCE_PART) + len(SENTENCE_PART)
-    start = text.rindex(". ", 0, end - len(SENTENCE_PART)) + 2  # the sentence's first letter
+    start, end = u2_span(seed_course)
     on_sentence = [
         i.quiz_id
         for i in tutor.quiz_items()
@@ -40,8 +64,7 @@ def test_the_u2_correction_reaches_the_answer_and_the_quizzes(
         made = c.post("/v1/corrections", json=body, headers=teacher)
         assert made.status_code == 201, made.text
         cid = made.json()["id"]
-        question = {"question": "When was the American spy plane shot down?"}
-        answer = c.post("/v1/ask", json=question, headers=teacher).json()
+        answer = c.post("/v1/ask", json={"question": QUESTION}, headers=teacher).json()
         assert answer["answerable"], answer
         notes = [x for cite in answer["citations"] for x in cite["corrections"]]
         assert notes == [{"id": cid, "note": NOTE, "start": start, "end": end}]
