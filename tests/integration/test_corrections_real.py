@@ -1,6 +1,7 @@
-"""Issue 14's acceptance for corrections, with the real model and FAISS over real HTTP: after
-a correction on the seed's U-2 sentence, the question about it carries the note, and no quiz
-item on that sentence is served."""
+"""Issue 14's acceptance for corrections, with the real model and FAISS: after a correction on
+the seed's U-2 sentence, the question about it carries the note in the JSON (over real HTTP),
+on Telegram (the real bot over the fake Bot API) and in the widget (Chromium); no quiz item on
+that sentence is served."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from bots.http_app import create_app
 from tests.bots.telegram_webhook import SECRET, webhook_bot
 from tests.integration.test_telegram_e2e import Student
+from tests.integration.test_widget_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from tests.servers import serve
 from tutor.course import Course
 from tutor.service import Tutor
@@ -78,3 +80,32 @@ def test_the_u2_correction_reaches_the_answer_and_the_quizzes(
             assert item.json()["quiz_id"] not in on_sentence
         gift = c.get("/v1/quiz/export", headers=teacher).text
         assert gift.count(f"// CORRECTED SOURCE: {NOTE}") == len(on_sentence)
+
+
+def test_the_u2_correction_shows_beside_the_quote_in_the_widget(
+    seed_course: Course,
+    real_embedder,  # type: ignore[no-untyped-def]
+) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs Debian's chromium package")
+    from playwright.sync_api import expect, sync_playwright
+
+    tutor = Tutor(seed_course, real_embedder, MemoryStateStore())
+    key = tutor.create_key("widget-test", "student")
+    start, end = u2_span(seed_course)
+    tutor.add_correction(DOC, start, end, NOTE)
+    with serve(create_app(tutor=tutor)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.goto(f"{url}/widget?key={key}")
+            question = page.get_by_label("Ask a question")
+            question.fill(QUESTION)
+            question.press("Enter")
+            source = page.locator(".msg.answer .sources li", has_text="Sverdlovsk")
+            expect(source.locator(".source-correction")).to_have_text(
+                f"Teacher's correction: {NOTE}"
+            )
+        finally:
+            browser.close()
