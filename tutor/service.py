@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TypeVar
 
 from .abstention import AbstentionPolicy
@@ -36,6 +34,7 @@ from .evidence import measure
 from .library import DocumentDesk, IndexState
 from .limits import Limits, check_question, check_session_id, check_text
 from .observe import NO_OBSERVER, Observer
+from .operations import Operations
 from .ports import DocumentLibrary, Embedder, StateStore
 from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
 from .ranking_fit import weights_from
@@ -46,7 +45,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CHANNELS = ("http", "widget", "telegram", "cli")
-PROBE_LINK = ("ops", "readyz")  # the state store key the readiness probe writes and reads back
 STORE_WARNING_EVERY = 10.0  # seconds between warnings that answers are not remembered
 KEY_GRACE = 900.0  # seconds a key checked before the state store went down still counts
 
@@ -66,7 +64,7 @@ class _Served:
     quizzes: QuizBook
 
 
-class Tutor:
+class Tutor(Operations):
     """Answers questions with citations and keeps each session's conversation."""
 
     def __init__(
@@ -376,44 +374,6 @@ class Tutor:
         if self.desk is not None:
             self.desk.close()
         self.store.close()
-
-    def check_index(self) -> None:
-        """Raise unless the index holds one vector per sentence (for readiness probes)."""
-        course = self.course
-        if not course.passages:
-            raise Unavailable("the index holds no passages")
-        if course.sentence_index.size != len(course.passages):
-            raise Unavailable(
-                f"the index holds {course.sentence_index.size} vectors "
-                f"for {len(course.passages)} passages"
-            )
-
-    def check_model(self) -> None:
-        """Raise unless the model embeds a probe into one finite vector."""
-        vectors = self.embedder.embed(["readiness probe"])
-        if vectors.shape != (1, self.embedder.dim) or not all(map(math.isfinite, vectors[0])):
-            raise Unavailable(f"the model returned a {vectors.shape} array, not a unit vector")
-
-    def check_state(self, stamp: str) -> None:
-        """Raise unless a value written to the state store reads back: a read-only or full
-        disk still reads, and answers would not be kept."""
-        self.store.set_link(*PROBE_LINK, stamp)
-        if self.store.link(*PROBE_LINK) is None:
-            raise Unavailable("a value written to the state store could not be read back")
-
-    def calibration_report(self, question_sets: Sequence[Path] = ()) -> dict[str, object]:
-        """The course's policy fitted anew on its made questions, with the served one and,
-        measured only, how the fit does on hand-written sets (`tutor calibrate`)."""
-        from .calibration import calibrate, observe_set, set_figures
-
-        fitted = calibrate(self.course, self.embedder)
-        report = fitted.report()
-        report["served"] = self.policy.to_dict()
-        report["sets"] = {
-            str(path): set_figures(fitted.policy, observe_set(self.course, self.embedder, path))
-            for path in question_sets
-        }
-        return report
 
     def passage(self, doc_id: str, start: int, end: int) -> tuple[str, int, int]:
         """The paragraph around a cited span: (paragraph text, start and end of the span in it)."""
