@@ -228,8 +228,8 @@ def has_new_answer(
     if asked is None:
         asked = question_gives(question)
     if kind is AnswerType.NAME:
-        # a name is new unless the question gives all its words ("Cuba" is given by "the
-        # Cuban crisis"; "West Germany" answers "Which German state?")
+        # a name is new unless the question gives all its words ("Peru" is given by "the
+        # Peruvian revolt"; "Upper Austria" answers "Which Austrian province?")
         return any(
             named
             and not all(given_by(w, asked) for w in named)
@@ -245,7 +245,7 @@ GIVEN_PREFIX = 4  # a word this long that starts a question word, or is started 
 
 def given_by(word: str, asked: frozenset[str]) -> bool:
     """Whether the question gives the word: it writes it, or a word that shares its start
-    ("Cuba" ~ "Cuban", "Soviets" ~ "Soviet")."""
+    ("Peru" ~ "Peruvian", "Romans" ~ "Roman")."""
     if word in asked:
         return True
     if len(word) < GIVEN_PREFIX:
@@ -266,7 +266,7 @@ def _starts_of(asked: frozenset[str]) -> tuple[frozenset[str], frozenset[str]]:
 
 def question_gives(question: str) -> frozenset[str]:
     """The question's tokens that an answer cannot be, less the class it asks for: "Which
-    general…?" is answered by "General Douglas MacArthur"."""
+    general…?" is answered by "General Ann Lee"."""
     words = set(tokens(question))
     named_class = asked_class(question)
     if named_class:
@@ -276,7 +276,7 @@ def question_gives(question: str) -> frozenset[str]:
 
 WordSimilarity = Callable[[str, str], bool]
 # Only "how many" names what it counts: "how much X" measures an amount in a unit of its own
-# ("$13 billion" of aid, "25%" of the surface) that seldom repeats X.
+# ("$2 million" of grants, "40%" of the coast) that seldom repeats X.
 _HOW_MANY = re.compile(r"\bhow many\s+(.*)", re.IGNORECASE)
 COUNTED_WORDS = 2  # content words after "how many" that name what is counted
 COUNT_REACH = 4  # tokens after a numeral that may name what it counts

@@ -35,7 +35,7 @@ MAX_CITATIONS = 3
 SUPPORT_RATIO = 0.9  # a further citation must score this close to the answer's sentence
 LEAD_REACH = 3  # sentences away from the best one that may hold its missing answer
 LEAD_RATIO = 0.8  # and how close their score must be
-# kinds of answer a reply names first ("Kennedy: …"); a reason or a reaction is the sentence
+# kinds of answer a reply names first ("Ann Lee: …"); a reason or a reaction is the sentence
 LEAD_ALREADY = 8  # characters into the answer within which it already leads with it
 LEADING_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY, AnswerType.NAME)
 
@@ -158,13 +158,13 @@ class ExtractiveComposer:
     def asked_span(self, span: str, retrieval: Retrieval) -> str | None:
         """The name, date, place or number the question asks for, as the span writes it.
 
-        Of several candidates ("Khrushchev and Kennedy" for "Who was the US president?") the
+        Of several candidates ("Lee and Park" for "Who was the mayor then?") the
         one whose words the model places nearest the question leads; the rest of the sentence
         follows it, so a wrong pick still shows the right one.
         """
         if retrieval.kind not in LEADING_KINDS:
             return None
-        # in a follow-up the query carries the topic, whose values are given too ("Voyager 1")
+        # in a follow-up the query carries the topic, whose values are given too ("Apollo 11")
         asked = question_gives(retrieval.question) | question_gives(retrieval.query)
         named_class = asked_class(retrieval.question)
         found = []
@@ -173,7 +173,7 @@ class ExtractiveComposer:
             given = any(given_by(w, asked) for w in words)
             stems = {stem(w) for w in words}
             subject = stems <= self.course.subject_words()
-            # "Consisted" at a sentence's start is no name the course knows
+            # "Remained" at a sentence's start is no name the course knows
             unnamed = retrieval.kind is AnswerType.NAME and not stems & self.course.proper_names()
             if words and not given and not subject and not unnamed and candidate not in found:
                 found.append(candidate)

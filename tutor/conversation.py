@@ -1,7 +1,7 @@
 """Reading a question in the context of the conversation, without a language model.
 
 A question is a follow-up when the session has history and the question leans on it: it
-opens with a conjunction ("And how did Moscow react?"), uses a pronoun or demonstrative
+opens with a conjunction ("And how did the council react?"), uses a pronoun or demonstrative
 ("How long was it?"), or has at most one content word of its own ("Why?").
 
 Each answered turn keeps a topic: the content words of the question that opened the thread
@@ -31,7 +31,7 @@ _GENERIC = frozenset(
     known called name named describe explain role""".split()
 )
 _NAME = re.compile(r"\b[A-ZА-ЯЁ]")
-LEAD_CHARS = 80  # an answer's lead ("August 29, 1949: …") is at most this long
+LEAD_CHARS = 80  # an answer's lead ("March 3, 1871: …") is at most this long
 OPENING_WORDS = 3
 
 
@@ -84,7 +84,7 @@ def followup_context(question: str, history: list[Turn]) -> FollowupContext | No
 
 
 def lead_of(answer: str) -> str:
-    """What an answer gave first: the span it leads with ("Kennedy: …"), or else its opening
+    """What an answer gave first: the span it leads with ("Ann Lee: …"), or else its opening
     words, where the composer puts the asked span when the sentence already starts with it."""
     head, colon, _ = answer.partition(": ")
     if colon and len(head) <= LEAD_CHARS and not any(c in head for c in ".!?"):

@@ -49,7 +49,7 @@ class Course:
     _by_start: dict[str, tuple[list[int], tuple[Passage, ...]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    # the course's words that are ordinary words of the model's vocabulary ("consisted"), so
+    # the course's words that are ordinary words of the model's vocabulary ("remained"), so
     # that one capitalised at a sentence's start is not taken for a name
     common_words: frozenset[str] = frozenset()
     # caches, not copied by dataclasses.replace (a copy with other words must work them out anew)
@@ -120,8 +120,8 @@ class Course:
 
     def proper_names(self) -> frozenset[str]:
         """Stems of the words the course writes as names: capitalised inside a sentence, or
-        at a sentence's start when the word is no ordinary word ("Malenkov began…", but not
-        "Consisted in…")."""
+        at a sentence's start when the word is no ordinary word ("Okonkwo began…", but not
+        "Remained in…")."""
         found = self._names
         if found is None:
             names = set()

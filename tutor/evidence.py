@@ -8,7 +8,7 @@ can be fitted per course (see calibration):
                  before it (see retrieval)
   unknown        rarity-weighted share of the question's words that the whole course never
                  uses and has no near-synonym for
-  names_missing  share of the names the question mentions ("Ganymede", "Chinese") that the
+  names_missing  share of the names the question mentions ("Titan", "Portuguese") that the
                  course uses but the cited paragraph does not: a sentence about another moon or
                  another army does not answer, however similar it reads
   untyped        the question asks for a date, a number, a quantity or a name and the cited
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from .retrieval import Retrieval
 
 # In a follow-up the topic is set by a turn that was answered, and a name the student adds
-# ("And how did Moscow react?") often stands for one of its actors: half the weight.
+# ("And how did the council react?") often stands for one of its actors: half the weight.
 FOLLOWUP_NAMES = 0.5
 # A reason, outcome or reaction is recognised by cue words ("because", "as a result") that
 # many answers do without: their absence counts a quarter of a missing date or number.
@@ -49,7 +49,7 @@ CUE_UNTYPED = 0.25
 FEATURES = ("dense", "coverage", "unknown", "names_missing", "untyped", "continues")
 CONTINUES_REACH = 3  # sentences after the last answer's within which a follow-up continues it
 # A question word counts as written in the window when it shares this long a prefix with a
-# window word ("Hungarian" ~ "Hungary", "Soviets" ~ "Soviet").
+# window word ("Peruvian" ~ "Peru", "Romans" ~ "Roman").
 NAME_PREFIX = 5
 _NAME = re.compile(r"\b[A-Z][\w'’-]*|\b[a-z]*[A-Z]{2,}[\w-]*")
 _STRICT_KINDS = (AnswerType.DATE, AnswerType.NUMBER, AnswerType.QUANTITY, AnswerType.NAME)
@@ -192,7 +192,8 @@ def measure(retrieval: Retrieval, composed: Composed, words: CourseWords) -> Evi
 
 def _continues(retrieval: Retrieval, lead: Passage) -> float:
     """1 when a follow-up's answer comes just after what the last answer cited, in the same
-    paragraph ("And how did Moscow react?" after the uprising): the conversation vouches for it."""
+    paragraph ("And how did the council react?" after the strike): the conversation vouches
+    for it."""
     for pid in retrieval.previous:
         distance = lead.passage_id - pid
         # a paragraph's sentences are numbered in a row: `position` says how far back it goes

@@ -47,7 +47,7 @@ from .text import (
 )
 
 RRF_K = 60  # the customary constant of reciprocal rank fusion
-# A follow-up ("And how did Moscow react?") asks more often what came after the sentence
+# A follow-up ("And how did the council react?") asks more often what came after the sentence
 # the last answer cited than what came before it.
 BEFORE_CREDIT = 0.7
 FOLLOWUP_UNKNOWN_FACTOR = 0.5
@@ -197,7 +197,7 @@ class Retriever:
         self._near = [
             self._terms[before.passage_id] if before else set() for before, _ in self._neighbours
         ]
-        # A question or an exercise in the course ("- Describe the major features…") is
+        # A question or an exercise in the course ("- Describe the main causes of…") is
         # never an answer.
         self._answers = [not states_no_fact(p.text) for p in passages]
         # "It became the embodiment…" is about what the sentence before named.
@@ -322,8 +322,8 @@ class Retriever:
         self, pid: int, kind: AnswerType, question: str, followup: FollowupContext | None
     ) -> bool:
         """Whether a sentence the last answer cited holds an answer of the asked kind that the
-        conversation has not given yet ("Eight volcanoes … and six of these were still
-        active" for "and how many were still going?"): then citing it again is no repeat."""
+        conversation has not given yet ("Nine wells were drilled …, and four of them were still
+        dry" for "and how many stayed dry?"): then citing it again is no repeat."""
         # Only values: a sentence names many people and places, but two counts or two dates
         # in one sentence are two answers.
         if followup is None or kind not in VALUE_KINDS:

@@ -206,7 +206,7 @@ def leans_back(sentence: str) -> bool:
     return bool(_LEANS_BACK.match(sentence))
 
 
-# Verbs a textbook's objectives and exercises open with ("- Describe the major features…"):
+# Verbs a textbook's objectives and exercises open with ("- Describe the main causes of…"):
 # they ask the reader for an answer and state none.
 _INSTRUCTS = re.compile(
     r"^(?:(?:\d+[.)]|[-*•])\s+)?(?:describe|explain|list|compare|contrast|discuss|identify|"
