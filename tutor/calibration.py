@@ -34,7 +34,7 @@ from .embedding import CachingEmbedder
 from .evidence import Evidence, measure
 from .ports import Embedder
 from .ranking_fit import RankingFit, RankingSample, fit_ranking
-from .retrieval import RetrievalWeights, Retriever
+from .retrieval import Retriever
 from .synthetic import SyntheticQuestion, synthetic_questions
 from .text import content_words
 
@@ -89,18 +89,10 @@ def _prewarm(embedder: Embedder, texts: Iterable[str], vocabulary: set[str]) -> 
     return cache
 
 
-def observe_synthetic(
-    course: Course, embedder: Embedder, weights: RetrievalWeights | None = None
-) -> list[Sample]:
-    """Every synthetic question of the course with the evidence the tutor would see."""
-    questions: list[SyntheticQuestion] = synthetic_questions(course)
-    cache = _prewarm(embedder, (q.text for q in questions), set(course.vocabulary))
-    return _observe(Retriever(course, cache, weights), course, questions)
-
-
-def _observe(
+def observe(
     retriever: Retriever, course: Course, questions: Sequence[SyntheticQuestion]
 ) -> list[Sample]:
+    """Each made question with the evidence the tutor would see for it."""
     composer = ExtractiveComposer(course)
     samples = []
     for q in questions:
@@ -197,7 +189,7 @@ def calibrate(course: Course, embedder: Embedder) -> Calibration:
     ranking = fit_ranking(ranking_samples(retriever, questions))
     if ranking.fitted:
         retriever = Retriever(course, cache, ranking.weights)
-    return replace(fit(_observe(retriever, course, questions)), ranking=ranking)
+    return replace(fit(observe(retriever, course, questions)), ranking=ranking)
 
 
 # Measuring a fitted policy on a hand-written set (reports only; nothing is fitted on it)

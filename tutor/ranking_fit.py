@@ -126,7 +126,7 @@ def _fit(samples: Sequence[RankingSample], prior: np.ndarray) -> np.ndarray:
         p /= p.sum(axis=1, keepdims=True)
         expected = (p[..., None] * x).sum(axis=1)
         grad = -(x[rows, source] - expected).mean(axis=0)
-        grad += 2 * RANK_PULL * (v - target) / scale**2 * scale
+        grad += 2 * RANK_PULL * (v - target) / scale  # the pull on v / scale, in v's units
         moment = 0.9 * moment + 0.1 * grad
         second = 0.999 * second + 0.001 * grad**2
         v -= (
