@@ -12,7 +12,7 @@ APT_GET := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest jstest eval clean browser bench loadtest first-answer fresh-clone
+.PHONY: compose-cli install dev test-tools run index serve test lint typecheck pytest jstest eval clean browser bench loadtest first-answer upload-bench fresh-clone
 
 install: $(STAMP)
 
@@ -89,6 +89,11 @@ bench: install
 # for four documents (~100 KB), with an empty lexicon cache: writes bench/first_answer.json.
 first-answer: install
 	$(BIN)/python -m bench.first_answer
+
+# Seconds from a teacher's upload (.docx, .html, .pdf) to its first cited answer, on the
+# four-document course while it serves: writes bench/upload.json.
+upload-bench: install
+	$(BIN)/python -m bench.upload
 
 # Seconds from `make run` in a fresh clone of this checkout's HEAD to its first answer (pip
 # included, no apt).

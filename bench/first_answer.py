@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -36,7 +35,7 @@ import httpx
 
 from index.documents import parse_document
 
-from .server import HOST, bare_model_load, free_port, proc_status
+from .server import bare_model_load, proc_status, tutor_serve
 from .stats import median
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +92,6 @@ def make_course(name: str, folder: Path) -> Path:
 
 def first_answer(corpus: Path, folder: Path, lexicon: Path, timeout_s: float) -> dict[str, Any]:
     """Start `tutor serve` on a fresh data folder; seconds to its first 200 on /v1/ask."""
-    port = free_port()
     data = folder / "data"
     env = {
         **os.environ,
@@ -102,26 +100,11 @@ def first_answer(corpus: Path, folder: Path, lexicon: Path, timeout_s: float) ->
         "TUTOR_LEXICON_DIR": str(lexicon),
     }
     log_path = folder / "server.log"
-    with open(log_path, "wb") as out:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "bots.cli", "serve", "--host", HOST, "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            answered = _poll(proc, f"http://{HOST}:{port}", t0 + timeout_s, log_path)
-            elapsed = time.perf_counter() - t0
-            rss = proc_status(proc.pid).get("VmRSS")
-        finally:
-            proc.send_signal(signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+    t0 = time.perf_counter()
+    with tutor_serve(env, log_path) as (proc, url):
+        answered = _poll(proc, url, t0 + timeout_s, log_path)
+        elapsed = time.perf_counter() - t0
+        rss = proc_status(proc.pid).get("VmRSS")
     text = log_path.read_text(encoding="utf-8", errors="replace")
     figures: dict[str, Any] = {"first_answer_s": round(elapsed, 2), "rss_kb": rss}
     for key, pattern in STAGES.items():

@@ -10,6 +10,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -49,6 +51,32 @@ def server_env(data_dir: Path) -> dict[str, str]:
     env["TUTOR_CORPUS_DIR"] = "corpus"
     env["TUTOR_STATE_URL"] = f"sqlite:///{data_dir / 'state.sqlite3'}"
     return env
+
+
+@contextmanager
+def tutor_serve(
+    env: dict[str, str], log_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """`tutor serve` on a free port with `env`, its output in `log_path`: yields the process
+    and its base URL as soon as it started (not when it is ready); stops it afterwards."""
+    port = free_port()
+    with open(log_path, "wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bots.cli", "serve", "--host", HOST, "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield proc, f"http://{HOST}:{port}"
+        finally:
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def proc_status(pid: int) -> dict[str, int]:

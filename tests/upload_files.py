@@ -57,3 +57,48 @@ def html_bytes(title: str, heading: str, paragraphs: list[str]) -> bytes:
         f"<body><nav><a href='/'>Home</a></nav><h1>{title}</h1><h2>{heading}</h2>{body}"
         "<footer>© 2026 example.org</footer></body></html>"
     ).encode()
+
+
+# Made-up documents, one per kind: (doc_id, title, paragraphs, a question only it answers).
+UPLOADS: dict[str, tuple[str, str, list[str], str]] = {
+    "docx": (
+        "kariba",
+        "The Kariba dam",
+        [
+            "The Kariba dam was completed across the Zambezi river in 1959.",
+            "Its lake flooded the valley where the Tonga people had lived.",
+            "About fifty-seven thousand people were moved to make way for the water.",
+        ],
+        "When was the Kariba dam completed across the Zambezi?",
+    ),
+    "html": (
+        "aswan",
+        "The Aswan High Dam",
+        [
+            "Work on the Aswan High Dam on the Nile began in January 1960.",
+            "The temples of Abu Simbel were cut into blocks and moved to higher ground.",
+            "Lake Nasser, behind the dam, stretches far into Sudan.",
+        ],
+        "Which temples were cut into blocks and moved to higher ground?",
+    ),
+    "pdf": (
+        "kainji",
+        "The Kainji dam",
+        [
+            "The Kainji dam on the Niger river was opened in 1968.",
+            "Its turbines were the largest source of electricity in Nigeria at the time.",
+            "The old town of Bussa was flooded and a new town was built for its people.",
+        ],
+        "Which old town was flooded by the Kainji dam?",
+    ),
+}
+
+
+def upload_file(kind: str) -> tuple[str, bytes]:
+    """The made-up document of `kind` as an upload: (file name, bytes)."""
+    doc_id, title, paragraphs, _ = UPLOADS[kind]
+    if kind == "docx":
+        return f"{doc_id}.docx", docx_bytes(title, "Facts", paragraphs)
+    if kind == "html":
+        return f"{doc_id}.html", html_bytes(title, "Facts", paragraphs)
+    return f"{doc_id}.pdf", pdf_bytes([title, *paragraphs])
