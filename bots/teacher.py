@@ -36,6 +36,16 @@ from .schemas import (
     IndexOut,
     UploadOut,
 )
+from .teacher_controls import (
+    CONTROLS_CSS,
+    PAGE_CSP,
+    document_html,
+    documents_html,
+    para_attrs,
+    remove_correction_button,
+    script_tag,
+    select_hint,
+)
 
 router = APIRouter()
 LOW_CONFIDENCE = 0.6
@@ -354,9 +364,12 @@ def _citation_html(t: Tutor, c: Any, pinned: list[PinnedCorrection] | None = Non
         if holds
         else '<span class="bad">✗ source changed</span>'
     )
-    context = escape(c.quote)
+    context, attrs = escape(c.quote), ""
     if holds:
         paragraph, s, e = t.passage(c.doc_id, c.start, c.end)
+        lo = c.start - s
+        if t.document(c.doc_id).text[lo : lo + len(paragraph)] == paragraph:
+            attrs = para_attrs(c.doc_id, lo)  # the script can pin a correction in it
         context = (
             escape(paragraph[:s])
             + "<mark>"
@@ -366,7 +379,7 @@ def _citation_html(t: Tutor, c: Any, pinned: list[PinnedCorrection] | None = Non
         )
     return (
         f'<div class="cite"><div class="meta">{escape(c.doc_id)} § {escape(c.section)} '
-        f'[{c.start}:{c.end}] {mark}</div><div class="para">{context}</div>'
+        f'[{c.start}:{c.end}] {mark}</div><div class="para"{attrs}>{context}</div>'
         f"{_notes_html(c, pinned or [])}</div>"
     )
 
@@ -388,7 +401,8 @@ def _corrections_html(pinned: list[PinnedCorrection]) -> str:
             f'<article id="c{escape(c.correction_id)}"><div class="meta">{escape(c.doc_id)} '
             f"{state} · {iso(c.created_at)} · id {escape(c.correction_id)}</div>"
             f'<div class="para"><mark>{escape(c.quote)}</mark></div>'
-            f'<p class="fix">Correction: {escape(c.note)}</p></article>'
+            f'<p class="fix">Correction: {escape(c.note)}</p>'
+            f"{remove_correction_button(c.correction_id)}</article>"
         )
     return "".join(rows)
 
@@ -398,9 +412,10 @@ def teacher_page(
     request: Request,
     t: TutorDep,
     _: TeacherPageAccess,
-    view: Literal["answers", "uncovered", "corrections"] = "answers",
+    view: Literal["answers", "uncovered", "corrections", "documents"] = "answers",
     low: bool = False,
     flagged: bool = False,
+    doc: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     """The review page: recent answers and their sources, or what the course lacks."""
     nav = (
@@ -408,11 +423,19 @@ def teacher_page(
         f'<a href="{escape(_link(request, low="true"))}">Low confidence</a>'
         f'<a href="{escape(_link(request, flagged="true"))}">Flagged</a>'
         f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a>'
-        f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a></nav>'
+        f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a>'
+        f'<a href="{escape(_link(request, view="documents"))}">Documents</a></nav>'
     )
     parts = []
     if view == "corrections":
         parts.append(_corrections_html(t.corrections()))
+    elif view == "documents":
+        back = _link(request, view="documents")
+        parts.append(
+            document_html(t, doc, back, t.corrections())
+            if doc
+            else documents_html(t, lambda d: _link(request, view="documents", doc=d))
+        )
     elif view == "uncovered":
         topics = t.uncovered()
         parts.append("<h2>What students asked that the course doesn't cover</h2>")
@@ -438,7 +461,7 @@ def teacher_page(
         title = (
             "Flagged answers" if flagged else "Low-confidence answers" if low else "Recent answers"
         )
-        parts.append(f"<h2>{title}</h2>")
+        parts.append(f"<h2>{title}</h2>{select_hint()}")
         if not records:
             parts.append("<p>No answers match.</p>")
         for r in records:
@@ -455,7 +478,8 @@ def teacher_page(
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>Tutor review</title><style>{PAGE_CSS}</style></head><body>"
+        f"<title>Tutor review</title><style>{PAGE_CSS}{CONTROLS_CSS}</style>{script_tag()}"
+        "</head><body>"
         f"<header><h1>Tutor review</h1>{nav}</header><main>{''.join(parts)}</main></body></html>"
     )
     return HTMLResponse(
@@ -463,7 +487,6 @@ def teacher_page(
         headers={
             "Cache-Control": "no-store",
             "Referrer-Policy": "no-referrer",  # the page URL may hold the key
-            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-            "frame-ancestors 'none'",
+            "Content-Security-Policy": PAGE_CSP,
         },
     )
