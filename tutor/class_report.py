@@ -21,14 +21,12 @@ import dataclasses
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
 
 from .course import Course
 from .domain import Attempt, AuditFilter, AuditRecord, QuizItem
-from .ports import Embedder, StateStore
-from .quiz import QuizBook
+from .operations import Parts
 from .teaching import UncoveredTopic, group_by_meaning
 
 # A section stands out when its first tries are right less often than this…
@@ -194,21 +192,10 @@ def _most_missed(tries: list[tuple[str, Attempt, QuizItem]], top: int) -> tuple[
     )
 
 
-class _Parts(Protocol):
-    @property
-    def course(self) -> Course: ...
-
-    @property
-    def quizzes(self) -> QuizBook: ...
-
-    embedder: Embedder
-    store: StateStore
-
-
 class ClassReports:
     """The class view, a part of the `Tutor` facade (it mixes this in)."""
 
-    def class_report(self: _Parts, since: float | None = None) -> ClassReport:
+    def class_report(self: Parts, since: float | None = None) -> ClassReport:
         """How the class did since `since` (seconds since the epoch; None: everything kept),
         section by section; see the module's docstring for where a question is placed."""
         records = self.store.audit(AuditFilter(since=since, limit=CLASS_RECORDS + 1))
