@@ -26,6 +26,7 @@ from tutor import (
 )
 
 from .access import TeacherAccess, TeacherPageAccess
+from .class_view import class_html
 from .deps import TutorDep
 from .schemas import (
     TEACHER_ERRORS,
@@ -398,7 +399,7 @@ def teacher_page(
     request: Request,
     t: TutorDep,
     _: TeacherPageAccess,
-    view: Literal["answers", "uncovered", "corrections"] = "answers",
+    view: Literal["answers", "uncovered", "corrections", "class"] = "answers",
     low: bool = False,
     flagged: bool = False,
 ) -> HTMLResponse:
@@ -408,11 +409,17 @@ def teacher_page(
         f'<a href="{escape(_link(request, low="true"))}">Low confidence</a>'
         f'<a href="{escape(_link(request, flagged="true"))}">Flagged</a>'
         f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a>'
-        f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a></nav>'
+        f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a>'
+        f'<a href="{escape(_link(request, view="class"))}">Class</a></nav>'
     )
     parts = []
     if view == "corrections":
         parts.append(_corrections_html(t.corrections()))
+    elif view == "class":
+        report = t.class_report(parse_since(request.query_params.get("since")))
+        parts.append(
+            class_html(report, lambda s: _link(request, view="class", since=s), datetime.now(UTC))
+        )
     elif view == "uncovered":
         topics = t.uncovered()
         parts.append("<h2>What students asked that the course doesn't cover</h2>")

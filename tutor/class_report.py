@@ -82,6 +82,18 @@ class SectionReport:
     def refused_share(self) -> float | None:
         return self.refused / self.asked if self.asked else None
 
+    @property
+    def low_first_try(self) -> bool:
+        """Enough first tries, and too few of them right."""
+        share = self.first_try_correct
+        return self.first_attempts >= MIN_EVIDENCE and (share or 0.0) < STRUGGLING_FIRST_TRY
+
+    @property
+    def many_refused(self) -> bool:
+        """Enough questions, and too many of them not answered by the course."""
+        share = self.refused_share
+        return self.asked >= MIN_EVIDENCE and (share or 0.0) >= STRUGGLING_REFUSED
+
 
 @dataclass(frozen=True)
 class ClassReport:
@@ -157,10 +169,9 @@ def _section(
 
 def _with_reasons(s: SectionReport) -> SectionReport:
     reasons = []
-    first_try, refused = s.first_try_correct, s.refused_share
-    if s.first_attempts >= MIN_EVIDENCE and (first_try or 0.0) < STRUGGLING_FIRST_TRY:
+    if s.low_first_try:
         reasons.append(f"first tries right {s.correct_first_attempts} of {s.first_attempts} times")
-    if s.asked >= MIN_EVIDENCE and (refused or 0.0) >= STRUGGLING_REFUSED:
+    if s.many_refused:
         reasons.append(f"{s.refused} of {s.asked} questions not answered by the course")
     return dataclasses.replace(s, struggling=tuple(reasons))
 
@@ -235,12 +246,13 @@ class ClassReports:
 
 
 def _nearest_sections(course: Course, ids: list[int], vectors: np.ndarray) -> dict[int, str]:
-    """The section of the course sentence nearest each vector, by audit id."""
+    """The section of the course sentence nearest each vector, by audit id; none for a
+    question with nothing in common with the course (no sentence is nearer than another)."""
     if not ids:
         return {}
-    _, found = course.context_index.search(vectors, 1)
+    scores, found = course.context_index.search(vectors, 1)
     return {
         audit_id: course.passages[int(row[0])].section
-        for audit_id, row in zip(ids, found, strict=True)
-        if row[0] >= 0
+        for audit_id, row, score in zip(ids, found, scores, strict=True)
+        if row[0] >= 0 and score[0] > 0
     }
