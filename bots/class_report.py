@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
@@ -22,23 +23,11 @@ from .deps import TutorDep
 from .teacher import iso, parse_since, text_or_errors
 
 router = APIRouter()
+Since = Annotated[
+    str | None,
+    Query(description="count only activity at or after this time: seconds or ISO 8601"),
+]
 DIGITS = 4  # shares are rounded to this many decimals
-
-CSV_COLUMNS = (
-    "section",
-    "asked",
-    "answered",
-    "refused",
-    "refused_share",
-    "attempts",
-    "correct_attempts",
-    "first_attempts",
-    "correct_first_attempts",
-    "first_try_correct",
-    "learners",
-    "struggling",
-    "why",
-)
 
 
 def share(value: float | None) -> float | None:
@@ -55,14 +44,7 @@ class MissedItemOut(BaseModel):
 
     @classmethod
     def of(cls, m: MissedItem) -> MissedItemOut:
-        return cls(
-            quiz_id=m.quiz_id,
-            question=m.question,
-            section=m.section,
-            misses=m.misses,
-            attempts=m.attempts,
-            learners=m.learners,
-        )
+        return cls(**asdict(m))
 
 
 class UncoveredGroupOut(BaseModel):
@@ -104,22 +86,20 @@ class SectionReportOut(BaseModel):
     @classmethod
     def of(cls, s: SectionReport) -> SectionReportOut:
         return cls(
-            section=s.section,
-            asked=s.asked,
-            answered=s.answered,
-            refused=s.refused,
-            refused_share=share(s.refused_share),
-            attempts=s.attempts,
-            correct_attempts=s.correct_attempts,
-            first_attempts=s.first_attempts,
-            correct_first_attempts=s.correct_first_attempts,
-            first_try_correct=share(s.first_try_correct),
-            learners=s.learners,
-            struggling=bool(s.struggling),
-            why=list(s.struggling),
-            missed=[MissedItemOut.of(m) for m in s.missed],
-            uncovered=[UncoveredGroupOut.of(u) for u in s.uncovered],
+            **{
+                **asdict(s),  # the counts, by the same names
+                "refused_share": share(s.refused_share),
+                "first_try_correct": share(s.first_try_correct),
+                "struggling": bool(s.struggling),
+                "why": list(s.struggling),
+                "missed": [MissedItemOut.of(m) for m in s.missed],
+                "uncovered": [UncoveredGroupOut.of(u) for u in s.uncovered],
+            }
         )
+
+
+# the spreadsheet's columns: a section's figures, without its lists of items and questions
+CSV_COLUMNS = tuple(f for f in SectionReportOut.model_fields if f not in ("missed", "uncovered"))
 
 
 class ClassReportOut(BaseModel):
@@ -147,14 +127,12 @@ class ClassReportOut(BaseModel):
 
 
 def report_csv(report: ClassReportOut) -> str:
-    """One row per section, numbers only but for the title and the reasons it stands out."""
+    """One row per section, numbers only but for the title and the reasons it stands out
+    (a share with nothing to divide is an empty cell)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for s in report.sections:
-        row = s.model_dump()
-        row["why"] = "; ".join(s.why)
-        writer.writerow(["" if row[c] is None else row[c] for c in CSV_COLUMNS])
+    writer = csv.DictWriter(out, CSV_COLUMNS, extrasaction="ignore", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows({**s.model_dump(), "why": "; ".join(s.why)} for s in report.sections)
     return out.getvalue()
 
 
@@ -167,7 +145,7 @@ def report_csv(report: ClassReportOut) -> str:
 def class_report(
     t: TutorDep,
     _: TeacherAccess,
-    since: Annotated[str | None, Query(description="seconds or ISO 8601")] = None,
+    since: Since = None,
     format: Literal["json", "csv"] = "json",
 ) -> ClassReportOut | Response:
     """How the class does, per section of the course: questions asked, answered and refused;

@@ -149,12 +149,17 @@ def _summary(s: SectionReport) -> str:
     return text + (". Struggling: " + "; ".join(s.struggling) if s.struggling else "")
 
 
-def _figures_table(report: ClassReport) -> str:
-    head = (
-        "<tr><th>section</th><th>asked</th><th>answered</th><th>refused</th>"
-        "<th>quiz attempts</th><th>first try right</th><th>learners</th><th></th></tr>"
+def _table(cls: str, headings: list[str], rows: list[tuple[str, list[str]]]) -> str:
+    """A table of HTML cells; each row comes with its `<tr>` attributes."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headings)
+    body = "".join(
+        f"<tr{attrs}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>" for attrs, cells in rows
     )
-    rows = [f'<table class="class-figures">{head}']
+    return f'<table class="{cls}"><tr>{head}</tr>{body}</table>'
+
+
+def _figures_table(report: ClassReport) -> str:
+    rows = []
     for s in (*report.sections, report.total):
         total = s is report.total
         share = s.first_try_correct
@@ -166,52 +171,37 @@ def _figures_table(report: ClassReport) -> str:
             if s.struggling and not total
             else ""
         )
-        cls = ' class="struggling" style="background:#fdecea"' if why else ""
+        attrs = ' class="struggling" style="background:#fdecea"' if why else ""
         title = "<b>All sections</b>" if total else escape(s.section)
-        rows.append(
-            f"<tr{cls}><td>{title}</td><td>{s.asked}</td><td>{s.answered}</td>"
-            f"<td>{s.refused}</td><td>{s.attempts}</td><td>{first}</td><td>{s.learners}</td>"
-            f"<td>{why}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
+        figures = [s.asked, s.answered, s.refused, s.attempts]
+        rows.append((attrs, [title, *map(str, figures), first, str(s.learners), why]))
+    headings = ["section", "asked", "answered", "refused", "quiz attempts", "first try right"]
+    return _table("class-figures", [*headings, "learners", ""], rows)
 
 
 def _missed_table(report: ClassReport) -> str:
-    missed = report.total.missed
-    rows = ["<h3>Quiz items most often missed</h3>"]
-    if not missed:
-        return rows[0] + "<p>No wrong answers yet.</p>"
-    rows.append(
-        '<table class="class-missed"><tr><th>item</th><th>section</th><th>missed</th>'
-        "<th>learners</th></tr>"
-    )
-    for m in missed:
-        rows.append(
-            f"<tr><td>{escape(m.question)}</td><td>{escape(m.section)}</td>"
-            f"<td>{m.misses} of {m.attempts} attempts</td><td>{m.learners}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
+    heading = "<h3>Quiz items most often missed</h3>"
+    if not report.total.missed:
+        return heading + "<p>No wrong answers yet.</p>"
+    rows = [
+        ("", [escape(m.question), escape(m.section), f"{m.misses} of {m.attempts} attempts",
+              str(m.learners)])
+        for m in report.total.missed
+    ]  # fmt: skip
+    return heading + _table("class-missed", ["item", "section", "missed", "learners"], rows)
 
 
 def _uncovered_table(report: ClassReport) -> str:
-    rows = ["<h3>Questions the course doesn't cover, by the section nearest to them</h3>"]
-    placed = [(s.section, u) for s in report.sections for u in s.uncovered]
-    if not placed:
-        return rows[0] + "<p>None: every question was answered.</p>"
-    rows.append(
-        '<table class="class-uncovered"><tr><th>near</th><th>asked</th><th>topic</th>'
-        "<th>questions</th></tr>"
-    )
-    for section, u in placed:
-        others = "<br>".join(escape(q) for q in u.questions[:8])
-        rows.append(
-            f"<tr><td>{escape(section)}</td><td>{u.count}×</td><td><b>{escape(u.question)}</b>"
-            f"</td><td>{others}</td></tr>"
-        )
-    rows.append("</table>")
-    return "".join(rows)
+    heading = "<h3>Questions the course doesn't cover, by the section nearest to them</h3>"
+    rows = [
+        ("", [escape(s.section), f"{u.count}×", f"<b>{escape(u.question)}</b>",
+              "<br>".join(escape(q) for q in u.questions[:8])])
+        for s in report.sections
+        for u in s.uncovered
+    ]  # fmt: skip
+    if not rows:
+        return heading + "<p>None: every question was answered.</p>"
+    return heading + _table("class-uncovered", ["near", "asked", "topic", "questions"], rows)
 
 
 def _when(at: float) -> str:
