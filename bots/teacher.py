@@ -26,6 +26,7 @@ from tutor import (
 )
 
 from .access import TeacherAccess, TeacherPageAccess
+from .class_view import class_html
 from .deps import TutorDep
 from .schemas import (
     TEACHER_ERRORS,
@@ -412,7 +413,7 @@ def teacher_page(
     request: Request,
     t: TutorDep,
     _: TeacherPageAccess,
-    view: Literal["answers", "uncovered", "corrections", "documents"] = "answers",
+    view: Literal["answers", "uncovered", "corrections", "documents", "class"] = "answers",
     low: bool = False,
     flagged: bool = False,
     doc: Annotated[str | None, Query(max_length=200)] = None,
@@ -424,7 +425,8 @@ def teacher_page(
         f'<a href="{escape(_link(request, flagged="true"))}">Flagged</a>'
         f'<a href="{escape(_link(request, view="uncovered"))}">Not covered by the course</a>'
         f'<a href="{escape(_link(request, view="corrections"))}">Corrections</a>'
-        f'<a href="{escape(_link(request, view="documents"))}">Documents</a></nav>'
+        f'<a href="{escape(_link(request, view="documents"))}">Documents</a>'
+        f'<a href="{escape(_link(request, view="class"))}">Class</a></nav>'
     )
     parts = []
     if view == "corrections":
@@ -435,6 +437,11 @@ def teacher_page(
             document_html(t, doc, back, t.corrections())
             if doc
             else documents_html(t, lambda d: _link(request, view="documents", doc=d))
+        )
+    elif view == "class":
+        report = t.class_report(parse_since(request.query_params.get("since")))
+        parts.append(
+            class_html(report, lambda s: _link(request, view="class", since=s), datetime.now(UTC))
         )
     elif view == "uncovered":
         topics = t.uncovered()

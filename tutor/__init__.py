@@ -4,6 +4,7 @@ Adapters (`bots/`) import from here only: a test holds them to these names. The 
 that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
+from .class_report import ClassReport, MissedItem, SectionReport
 from .corrections import with_corrections
 from .course import Course
 from .domain import (
@@ -34,7 +35,7 @@ from .service import CHANNELS, Tutor
 from .settings import Settings
 from .stores import open_buckets, open_store
 from .stores.buckets import MemoryBuckets
-from .teaching import KeyRing
+from .teaching import KeyRing, UncoveredTopic
 
 __all__ = [
     "CHANNELS",
@@ -47,6 +48,7 @@ __all__ = [
     "CachingEmbedder",
     "Citation",
     "CitedCorrection",
+    "ClassReport",
     "Correction",
     "Course",
     "Document",
@@ -60,6 +62,7 @@ __all__ = [
     "LexiconEmbedder",
     "Limits",
     "MemoryBuckets",
+    "MissedItem",
     "NotFound",
     "Observer",
     "Passage",
@@ -70,6 +73,7 @@ __all__ = [
     "RateBuckets",
     "RateDecision",
     "Section",
+    "SectionReport",
     "Settings",
     "StateStore",
     "TooLarge",
@@ -77,6 +81,7 @@ __all__ = [
     "Tutor",
     "TutorError",
     "Unavailable",
+    "UncoveredTopic",
     "Unsupported",
     "dump_items",
     "kind_of",
