@@ -7,14 +7,17 @@ that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 from .corrections import with_corrections
 from .course import Course
 from .domain import (
+    DEFAULT_COURSE,
     Answer,
     AuditFilter,
     AuditRecord,
     Citation,
     CitedCorrection,
     Correction,
+    CourseInfo,
     Document,
     Grade,
+    Grant,
     Passage,
     PinnedCorrection,
     Progress,
@@ -24,7 +27,15 @@ from .domain import (
     Turn,
 )
 from .embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
-from .errors import InvalidInput, NotFound, TooLarge, TutorError, Unavailable, Unsupported
+from .errors import (
+    InvalidInput,
+    NoDocuments,
+    NotFound,
+    TooLarge,
+    TutorError,
+    Unavailable,
+    Unsupported,
+)
 from .library import VERSION_LINK, IndexState
 from .limits import Limits
 from .observe import NO_OBSERVER, Observer
@@ -38,6 +49,7 @@ from .teaching import KeyRing
 
 __all__ = [
     "CHANNELS",
+    "DEFAULT_COURSE",
     "NO_OBSERVER",
     "VERSION_LINK",
     "Answer",
@@ -49,9 +61,11 @@ __all__ = [
     "CitedCorrection",
     "Correction",
     "Course",
+    "CourseInfo",
     "Document",
     "Embedder",
     "Grade",
+    "Grant",
     "IndexState",
     "InvalidInput",
     "ItemKind",
@@ -60,6 +74,7 @@ __all__ = [
     "LexiconEmbedder",
     "Limits",
     "MemoryBuckets",
+    "NoDocuments",
     "NotFound",
     "Observer",
     "Passage",
