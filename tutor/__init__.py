@@ -4,8 +4,10 @@ Adapters (`bots/`) import from here only: a test holds them to these names. The 
 that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
+from .campus import Campus, CoursePlace
 from .corrections import with_corrections
 from .course import Course
+from .courses import CourseFolders, CourseRegistry
 from .domain import (
     DEFAULT_COURSE,
     Answer,
@@ -57,11 +59,15 @@ __all__ = [
     "AuditRecord",
     "BatchingEmbedder",
     "CachingEmbedder",
+    "Campus",
     "Citation",
     "CitedCorrection",
     "Correction",
     "Course",
+    "CourseFolders",
     "CourseInfo",
+    "CoursePlace",
+    "CourseRegistry",
     "Document",
     "Embedder",
     "Grade",
