@@ -41,7 +41,7 @@ from .errors import (
 from .library import VERSION_LINK, IndexState
 from .limits import Limits
 from .observe import NO_OBSERVER, Observer
-from .ports import Embedder, RateBuckets, StateStore
+from .ports import Embedder, KeyStore, RateBuckets, StateStore
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
 from .service import CHANNELS, Tutor
 from .settings import Settings
@@ -76,6 +76,7 @@ __all__ = [
     "InvalidInput",
     "ItemKind",
     "KeyRing",
+    "KeyStore",
     "Lexicon",
     "LexiconEmbedder",
     "Limits",

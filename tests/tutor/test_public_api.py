@@ -32,6 +32,7 @@ EXPORTED = [
     "InvalidInput",
     "ItemKind",
     "KeyRing",
+    "KeyStore",
     "Lexicon",
     "LexiconEmbedder",
     "Limits",
