@@ -1,9 +1,11 @@
-"""Courses through the composition root, over the hashing embedder: build_campus (one model
-for every course, indexes built on a course's first question, quiz banks read back after an
-unload)."""
+"""Courses through the composition root and the `tutor` command, over the hashing embedder:
+build_campus (one model for every course, indexes built on a course's first question, quiz
+banks read back after an unload), and `tutor courses`, `documents --course`, `index --course`,
+`ask --course` and `keys create --course`."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -13,12 +15,13 @@ import pytest
 
 import index.quizbank
 from bots import wiring
+from bots.cli import main
 from tests.conftest import SEED_CORPUS
 from tests.tutor.test_campus import BOTANY, GEOLOGY, SHARED_NAME
-from tutor import DEFAULT_COURSE, Campus, NotFound, Settings, Tutor
+from tutor import DEFAULT_COURSE, Campus, Grant, NotFound, Settings, Tutor
 from tutor.fakes import HashingEmbedder
 from tutor.library import VERSION_LINK
-from tutor.stores import sqlite_url
+from tutor.stores import open_store, sqlite_url
 
 
 @pytest.fixture
@@ -121,3 +124,109 @@ def test_build_tutor_is_the_default_course(settings: Settings) -> None:
         assert tutor.ask("When was the Berlin Wall erected?").answerable
     finally:
         tutor.close()
+
+
+# The `tutor` command
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch, restored_logging: None) -> Settings:
+    """`tutor` commands over `settings`, with the hashing embedder for the model."""
+    monkeypatch.setenv("TUTOR_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("TUTOR_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("TUTOR_STATE_URL", settings.store_url())
+    monkeypatch.setattr(wiring, "build_embedder", lambda settings: HashingEmbedder())
+    return settings
+
+
+def test_courses_documents_index_and_ask_from_the_command_line(
+    cli: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*argv: str, code: int = 0) -> str:
+        assert main(list(argv)) == code, capsys.readouterr()
+        out = capsys.readouterr()
+        return out.out if code == 0 else out.err
+
+    listed = run("courses", "list")
+    assert listed.startswith(f"default\tDefault course\t-\t{cli.corpus_dir}")
+    assert "botany" in run("courses", "create", "botany", "--title", "Botany, year 9")
+    assert "exists already" in run("courses", "create", "botany", code=2)
+    assert "lowercase letters" in run("courses", "create", "Bad_Id", code=2)
+    lines = run("courses", "list").splitlines()
+    assert [line.split("\t")[:2] for line in lines] == [
+        ["default", "Default course"],
+        ["botany", "Botany, year 9"],
+    ]
+
+    for name, text in BOTANY.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = run("documents", "add", "--course", "botany", str(tmp_path / "ferns.md"), "--quiet")
+    assert "added 'ferns'" in out and "index built" in out
+    run("documents", "add", "--course", "botany", str(tmp_path / "mosses.md"), "--no-index")
+    assert "2 documents" in run("index", "--course", "botany", "--quiet")
+    assert "up to date" in run("index", "--course", "botany", "--quiet")
+    assert "no course 'nope'" in run("index", "--course", "nope", code=2)
+    folder = cli.courses_root() / "botany"
+    assert sorted(p.name for p in (folder / "corpus").iterdir()) == ["ferns.md", "mosses.md"]
+    assert not list(cli.corpus_dir.glob("ferns*"))  # not the default course's folder
+
+    store = open_store(sqlite_url(folder / "state.sqlite3"))
+    try:
+        assert store.link(*VERSION_LINK) is not None  # published for running servers
+    finally:
+        store.close()
+
+    asked = json.loads(run("ask", "--course", "botany", "How do ferns reproduce?", "--json"))
+    assert asked["answerable"] and asked["citations"][0]["doc_id"] == "ferns"
+    default = json.loads(run("ask", "How do ferns reproduce?", "--json"))
+    assert all(c["doc_id"] not in ("ferns", "mosses") for c in default["citations"])
+
+    run("documents", "remove", "--course", "botany", "mosses", "--no-index")
+    assert sorted(p.name for p in (folder / "corpus").iterdir()) == ["ferns.md"]
+
+    assert "cannot be removed" in run("courses", "remove", "default", code=2)
+    assert "removed the course 'botany'" in run("courses", "remove", "botany")
+    assert not folder.exists()
+    assert [line.split("\t")[0] for line in run("courses", "list").splitlines()] == ["default"]
+    assert "no course 'botany'" in run(
+        "documents", "add", "--course", "botany", str(tmp_path / "ferns.md"), code=2
+    )
+
+
+def test_keys_for_courses_from_the_command_line(
+    cli: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*argv: str, code: int = 0) -> str:
+        assert main(list(argv)) == code, capsys.readouterr()
+        out = capsys.readouterr()
+        return out.out if code == 0 else out.err
+
+    run("courses", "create", "botany")
+    run("courses", "create", "geology")
+    made = run(
+        "keys", "create", "--name", "lms", "--role", "student",
+        "--course", "botany", "--course", "geology",
+    )  # fmt: skip
+    assert "for botany, geology" in made
+    student = made.splitlines()[-1]
+    teacher = run("keys", "create", "--name", "ms-smith", "--role", "teacher").splitlines()[-1]
+    admin = run("keys", "create", "--name", "root", "--role", "admin")
+    assert "for every course" in admin
+    assert "no course 'art'" in run(
+        "keys", "create", "--name", "x", "--role", "student", "--course", "art", code=2
+    )
+    assert "admin key spans every course" in run(
+        "keys", "create", "--name", "y", "--role", "admin", "--course", "botany", code=2
+    )
+    assert run("keys", "list").splitlines() == [
+        "lms\tstudent\tactive\tbotany,geology",
+        "ms-smith\tteacher\tactive\tdefault",
+        "root\tadmin\tactive\t*",
+    ]
+    campus = wiring.build_campus(cli, embedder=HashingEmbedder())
+    try:
+        assert campus.grant_of(student) == Grant("student", ("botany", "geology"))
+        assert campus.grant_of(teacher) == Grant("teacher", (DEFAULT_COURSE,))
+        assert campus.default.role_of(admin.splitlines()[-1]) == "admin"
+    finally:
+        campus.close()
