@@ -205,9 +205,8 @@ def open_course(
 
 @dataclass(frozen=True)
 class Serving:
-    """The one model instance of a process and what every course's tutor shares of it."""
+    """What every course's tutor shares of the process's one model instance."""
 
-    model: Embedder  # the model itself: builds at start-up go straight to it
     indexing: LexiconEmbedder  # batched with the questions: rebuilds while serving
     answering: Embedder  # with a cache of question vectors in front
     lexicon: Lexicon | None
@@ -250,7 +249,7 @@ def _serving(
     if lexicon is None and words and background is not None:
         root = settings.lexicon_path()
         background.append(lambda: build_lexicon_in_background(root, batching, words, serving.use))
-    return Serving(model, serving, CachingEmbedder(serving), lexicon)
+    return Serving(serving, CachingEmbedder(serving), lexicon)
 
 
 def _tutor_over(

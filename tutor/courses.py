@@ -70,13 +70,9 @@ class CourseRegistry:
         """The course of that id; NotFound when there is none (a malformed id included)."""
         if course_id == DEFAULT_COURSE:
             return CourseInfo(DEFAULT_COURSE, DEFAULT_TITLE, 0.0)
-        found = (
-            self.catalog.course_info(course_id)
-            if isinstance(course_id, str) and COURSE_ID.fullmatch(course_id)
-            else None
-        )
+        found = self.catalog.course_info(course_id) if COURSE_ID.fullmatch(course_id) else None
         if found is None:
-            raise NotFound(f"no course {str(course_id)[:80]!r}")
+            raise NotFound(f"no course {course_id[:80]!r}")
         return found
 
     def list(self) -> list[CourseInfo]:

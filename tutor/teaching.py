@@ -2,9 +2,9 @@
 
 Keys are random tokens shown once; only their SHA-256 is stored. A student or teacher key is
 for the courses it names (the default course when it names none); an admin key spans every
-course. Questions the tutor did not
-answer are grouped by meaning (greedy clustering of their embeddings), so a teacher sees
-"what students asked that the course doesn't cover" as a handful of topics, not a list.
+course. Questions the tutor did not answer are grouped by meaning (greedy clustering of their
+embeddings), so a teacher sees "what students asked that the course doesn't cover" as a
+handful of topics, not a list.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def key_courses(role: str, courses: Sequence[str] | None) -> tuple[str, ...]:
 
 
 class KeyRing:
-    """API keys over a key store: create (shown once), list, revoke, look up a role."""
+    """API keys over a key store: create (shown once), list, revoke, look up a grant."""
 
     def __init__(self, store: KeyStore, clock: Callable[[], float] = time.time):
         self.store = store
@@ -81,10 +81,6 @@ class KeyRing:
 
     def list(self) -> list[ApiKey]:
         return self.store.keys()
-
-    def role_of(self, key: str) -> str | None:
-        """The role of an active key; None when it is unknown or revoked."""
-        return self.store.role_of(key_hash(key)) if key else None
 
     def grant_of(self, key: str) -> Grant | None:
         """The role and courses of an active key; None when it is unknown or revoked."""

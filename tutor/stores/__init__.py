@@ -67,6 +67,9 @@ def _no_check(url: str) -> None:
     pass
 
 
+COURSE_STATE_FILE = "state.sqlite3"  # a course's learner state in its folder, with SQLite
+
+
 def _memory_for_course(url: str, course_id: str, folder: Path) -> str:
     return "memory:"
 
@@ -130,7 +133,6 @@ BACKENDS = (
         drop=_drop_redis,
     ),
 )
-COURSE_STATE_FILE = "state.sqlite3"
 
 
 def backend_of(url: str) -> Backend:
