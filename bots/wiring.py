@@ -16,8 +16,7 @@ from index.documents import read_corpus
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
 from index.library import CorpusLibrary
-from index.quizbank import cached_items
-from index.store import build_index, current_version, load_course, stale_reason
+from index.store import build_index, current_version, kept_items, load_course, stale_reason
 from tutor import (
     DEFAULT_COURSE,
     NO_OBSERVER,
@@ -269,7 +268,7 @@ def _tutor_over(
         store,
         keys=keys,
         limits=Limits(max_question_chars=settings.max_question_chars),
-        quiz_generator=cached_items(settings.data_dir),
+        quiz_generator=kept_items(settings.data_dir),
     )
     tutor.observe(observer)
     tutor.manage_documents(

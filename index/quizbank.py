@@ -1,11 +1,12 @@
-"""A course's quiz bank kept on disk beside its index, so a course loaded again (unloaded
-under the memory budget, or loaded by another process) reads its items back instead of
-generating them: about a second for a 60 KB course, against a few milliseconds to read.
+"""A course's quiz bank, made when its index is built and kept in the build folder, so a
+course loaded again (unloaded under the memory budget, by another replica, after a restart)
+reads its items back instead of making them: about a second for a 60 KB course, against a
+few milliseconds to read.
 
-A file per course version and per version of the code that makes items (a digest of the
-core's source), `<data_dir>/quiz-bank/<version>.<code>.json`, so neither a new index nor a
-new release reads items made for another. Written under a hidden name and renamed; a folder
-that cannot be written (a read-only volume) only means generating every time.
+The file records the version of the code that made it (a digest of the core's source and
+resources): a bank made by other code, or a build from before banks were kept, has its items
+made when it is loaded, as before. Nothing is written while serving, so replicas only read
+the shared index folder.
 """
 
 from __future__ import annotations
@@ -14,10 +15,8 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import re
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import tutor
 from tutor.course import Course
@@ -27,7 +26,7 @@ from tutor.stores.codec import item_from_dict, item_to_dict
 
 log = logging.getLogger(__name__)
 
-KEEP = 4  # files kept per course: the versions replicas may still serve during a roll-out
+FILE = "quiz-bank.json"
 
 
 @functools.cache
@@ -41,36 +40,20 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def cached_items(data_dir: Path) -> Callable[[Course], list[QuizItem]]:
-    """A quiz generator for `Tutor(quiz_generator=…)` that keeps its items in `data_dir`."""
-
-    def items_of(course: Course) -> list[QuizItem]:
-        if not course.passages:
-            return []
-        folder = data_dir / "quiz-bank"
-        version = re.sub(r"[^A-Za-z0-9_-]", "_", course.version)
-        path = folder / f"{version}.{code_version()}.json"
-        try:
-            return [item_from_dict(d) for d in json.loads(path.read_text(encoding="utf-8"))]
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, KeyError, TypeError) as exc:  # made anew below
-            log.warning("the quiz bank %s is unreadable, generating it: %s", path, exc)
-        items = generate_items(course)
-        try:
-            _keep(folder, path, items)
-        except OSError as exc:
-            log.info("the quiz bank could not be kept in %s: %s", folder, exc)
-        return items
-
-    return items_of
+def bank_of(course: Course) -> dict[str, Any]:
+    """The course's quiz items as the build keeps them (`FILE` in its folder)."""
+    return {"code": code_version(), "items": [item_to_dict(i) for i in generate_items(course)]}
 
 
-def _keep(folder: Path, path: Path, items: list[QuizItem]) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    hidden = folder / f".{path.name}-{os.getpid()}"
-    hidden.write_text(json.dumps([item_to_dict(i) for i in items]), encoding="utf-8")
-    os.replace(hidden, path)
-    kept = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in kept[KEEP:]:
-        old.unlink(missing_ok=True)
+def read_bank(folder: Path) -> list[QuizItem] | None:
+    """The items a build kept, None when it kept none that this code made."""
+    try:
+        bank = json.loads((folder / FILE).read_text(encoding="utf-8"))
+        if bank.get("code") != code_version():
+            return None
+        return [item_from_dict(d) for d in bank["items"]]
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.warning("the quiz bank in %s is unreadable; making the items anew: %s", folder, exc)
+        return None

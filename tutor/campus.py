@@ -5,8 +5,8 @@ to each course's tutor). A course's index is loaded on its first question, once 
 questions arrive together, and the least recently used courses are unloaded when the loaded
 ones together pass a memory budget; the default course always stays. A course unloaded is
 loaded again on its next question: its index is memory-mapped from disk and its quiz bank
-read back (the composition root caches it beside the index), so that takes a fraction of a
-second rather than a rebuild.
+read back (the composition root's factory reads the one its build made), so that takes a
+fraction of a second rather than a rebuild.
 
 How much memory a loaded course takes is estimated, not measured (`estimated_bytes`):
 

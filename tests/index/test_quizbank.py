@@ -1,6 +1,5 @@
-"""The quiz bank kept beside a course's index: read back for the same course and code, made
-anew for another course version or other code, and never in the way when the folder is not
-writable."""
+"""The quiz bank a build keeps: made once with the index, read back when the course is
+loaded, made anew (and never written) for other code or a build from before banks were kept."""
 
 from __future__ import annotations
 
@@ -10,71 +9,80 @@ from pathlib import Path
 import pytest
 
 import index.quizbank as quizbank
+import index.store as store
+from index.store import build_index, current_build, kept_items, load_course
 from tests.conftest import make_course
-from tests.tutor.test_campus import BOTANY, GEOLOGY
+from tests.tutor.test_campus import BOTANY
 from tutor.course import Course
 from tutor.domain import QuizItem
+from tutor.fakes import HashingEmbedder
 from tutor.quiz import generate_items
 
 
 class Counting:
     def __init__(self) -> None:
-        self.made: list[str] = []
+        self.made = 0
 
     def __call__(self, course: Course) -> list[QuizItem]:
-        self.made.append(course.version)
+        self.made += 1
         return generate_items(course)
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in BOTANY.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    data = tmp_path / "data"
+    build_index(corpus, data, HashingEmbedder())
+    return data
 
 
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> Counting:
     made = Counting()
-    monkeypatch.setattr(quizbank, "generate_items", made)
+    monkeypatch.setattr(store, "generate_items", made)
     return made
 
 
-def test_items_are_read_back_for_the_same_course_and_code(
-    tmp_path: Path, counting: Counting, monkeypatch: pytest.MonkeyPatch
+def files_of(folder: Path) -> dict[str, int]:
+    return {str(p): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_build_keeps_its_items_and_a_load_reads_them(built: Path, counting: Counting) -> None:
+    folder = current_build(built)
+    assert folder is not None and (folder / quizbank.FILE).is_file()
+    course = load_course(built)
+    before = files_of(built)
+    items = kept_items(built)(course)
+    assert counting.made == 0 and items == generate_items(course)
+    assert files_of(built) == before  # serving only reads the index folder
+
+
+def test_items_made_by_other_code_or_before_banks_are_made_anew(
+    built: Path, counting: Counting, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    course = dataclasses.replace(make_course(BOTANY), version="build-1:abc")
-    items = quizbank.cached_items(tmp_path)(course)
-    assert items and counting.made == ["build-1:abc"]
-    assert quizbank.cached_items(tmp_path)(course) == items
-    assert counting.made == ["build-1:abc"]  # read, not made
-
-    other = dataclasses.replace(make_course(GEOLOGY), version="build-2:def")
-    assert quizbank.cached_items(tmp_path)(other) == generate_items(other)
-    assert counting.made == ["build-1:abc", "build-2:def"]
-
+    course = load_course(built)
+    expected = generate_items(course)
+    folder = current_build(built)
+    assert folder is not None
+    before = files_of(built)
     monkeypatch.setattr(quizbank, "code_version", lambda: "other-code")
-    assert quizbank.cached_items(tmp_path)(course) == items
-    assert counting.made[-1] == "build-1:abc"  # made again by the new code
+    assert kept_items(built)(course) == expected and counting.made == 1
+    monkeypatch.undo()
+    monkeypatch.setattr(store, "generate_items", counting)
+
+    (folder / quizbank.FILE).write_text("[{not json", encoding="utf-8")
+    assert kept_items(built)(course) == expected and counting.made == 2
+    (folder / quizbank.FILE).unlink()  # a build from before quiz banks were kept
+    assert kept_items(built)(course) == expected and counting.made == 3
+    del before[str(folder / quizbank.FILE)]
+    assert files_of(built) == before  # nothing written back
 
 
-def test_an_unreadable_or_unwritable_bank_only_costs_a_generation(
-    tmp_path: Path, counting: Counting
-) -> None:
-    course = dataclasses.replace(make_course(BOTANY), version="v1")
-    items = quizbank.cached_items(tmp_path)(course)
-    (kept,) = (tmp_path / "quiz-bank").glob("*.json")
-    kept.write_text("[{not json", encoding="utf-8")
-    assert quizbank.cached_items(tmp_path)(course) == items
-    assert len(counting.made) == 2
-    assert quizbank.cached_items(tmp_path)(course) == items  # mended by the last one
-    assert len(counting.made) == 2
-
-    blocked = tmp_path / "a-file"
-    blocked.write_text("not a folder")
-    assert quizbank.cached_items(blocked)(course) == items
-
-
-def test_only_the_latest_banks_are_kept(tmp_path: Path, counting: Counting) -> None:
-    course = make_course(BOTANY)
-    for n in range(quizbank.KEEP + 3):
-        quizbank.cached_items(tmp_path)(dataclasses.replace(course, version=f"v{n}"))
-    assert len(list((tmp_path / "quiz-bank").glob("*.json"))) == quizbank.KEEP
-
-
-def test_a_course_without_sentences_has_no_items_and_no_file(tmp_path: Path) -> None:
-    assert quizbank.cached_items(tmp_path)(Course.empty(8)) == []
-    assert not (tmp_path / "quiz-bank").exists()
+def test_a_course_that_is_no_build_has_its_items_made(tmp_path: Path, counting: Counting) -> None:
+    assert kept_items(tmp_path)(Course.empty(8)) == []
+    course = dataclasses.replace(make_course(BOTANY), version="test")
+    assert kept_items(tmp_path)(course) == generate_items(course)
+    assert counting.made == 2
