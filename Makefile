@@ -66,12 +66,13 @@ typecheck: dev
 pytest: test-tools
 	$(BIN)/pytest
 
-# The widget's ES modules under Node's built-in test runner (no npm packages; Node 18 or later).
+# The widget's and the teacher page's ES modules under Node's built-in test runner (no npm
+# packages; Node 18 or later).
 jstest:
 	@if command -v node >/dev/null 2>&1; then \
-	  node --test --test-reporter=spec tests/widget_js/*.test.mjs; \
+	  node --test --test-reporter=spec tests/widget_js/*.test.mjs tests/teacher_js/*.test.mjs; \
 	else \
-	  echo "node not found: skipping the widget's JavaScript tests (tests/widget_js)"; \
+	  echo "node not found: skipping the JavaScript tests (tests/widget_js, tests/teacher_js)"; \
 	fi
 
 test: lint typecheck jstest pytest

@@ -283,11 +283,17 @@ def create_app(
         await bot.update_queue.put(update)
         return JSONResponse({"ok": True})
 
+    from .class_report import router as class_router
     from .ops import router as ops_router
     from .teacher import router as teacher_router
+    from .teacher_controls import router as teacher_script_router
+    from .teacher_page import router as teacher_page_router
     from .widget import router as widget_router
 
     app.include_router(teacher_router)
+    app.include_router(teacher_page_router)
+    app.include_router(teacher_script_router)  # the review page's script, no key needed
+    app.include_router(class_router)
     app.include_router(widget_router)
     app.include_router(ops_router)  # /readyz
     return app

@@ -14,28 +14,22 @@ says which sites may frame it; without it only the API's own origin may.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+
+from .static_assets import Asset, asset_response, read_assets
+from .static_assets import scripts_version as _version_of
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(tags=["widget"])
 
 STATIC_DIR = Path(__file__).resolve().parent / "widget_static"
-# Module scripts must come as JavaScript (browsers refuse any other type for them); files of
-# any other kind in the folder (package.json, which marks the modules for Node's test runner)
-# are not served.
-_TYPES = {
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-}
 # A CSP source expression: no whitespace, no directive or policy separator, nothing quoted
 # except keywords such as 'self' and 'none'.
 _SOURCE = re.compile(r"^(?:'[a-z-]+'|[^\s;,'\"]+)$")
@@ -89,32 +83,16 @@ _PAGE = """<!doctype html>
 """
 
 
-@dataclass(frozen=True)
-class _Asset:
-    body: bytes
-    version: str
-
-
-def _hash(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:12]
-
-
 @cache
-def _assets() -> dict[str, _Asset]:
+def _assets() -> dict[str, Asset]:
     """The folder's scripts and style sheets by name, read once, each with a short hash."""
-    return {
-        path.name: _Asset(body, _hash(body))
-        for path in sorted(STATIC_DIR.iterdir())
-        if path.suffix in _TYPES and path.is_file()
-        for body in [path.read_bytes()]
-    }
+    return read_assets(STATIC_DIR)
 
 
 @cache
 def scripts_version() -> str:
-    """One hash over every script's name and content hash: the modules' shared URL segment."""
-    scripts = sorted(f"{n} {a.version}" for n, a in _assets().items() if n.endswith(".js"))
-    return _hash("\n".join(scripts).encode())
+    """The modules' shared URL segment (see bots/static_assets.py)."""
+    return _version_of(_assets())
 
 
 @cache
@@ -166,16 +144,4 @@ def widget_module(version: str, name: str) -> Response:
 @router.get("/widget/static/{name}", include_in_schema=False)
 def widget_static(name: str) -> Response:
     """The page's scripts and style sheet; nothing else is served from the folder."""
-    asset = _assets().get(name)
-    if asset is None:
-        raise HTTPException(status_code=404, detail="no such widget file")
-    return Response(
-        asset.body,
-        media_type=_TYPES[Path(name).suffix],
-        headers={
-            # the page asks for a content hash (`?v=` or a path segment), so a new file is a
-            # new URL
-            "Cache-Control": "public, max-age=86400",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return asset_response(_assets(), name, "no such widget file")

@@ -5,6 +5,7 @@ that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
 from .campus import Campus, CoursePlace
+from .class_report import ClassReport, MissedItem, SectionReport
 from .corrections import with_corrections
 from .course import Course
 from .courses import CourseFolders, CourseRegistry
@@ -47,7 +48,7 @@ from .service import CHANNELS, Tutor
 from .settings import Settings
 from .stores import open_buckets, open_store
 from .stores.buckets import MemoryBuckets
-from .teaching import KeyRing
+from .teaching import KeyRing, UncoveredTopic
 
 __all__ = [
     "CHANNELS",
@@ -62,6 +63,7 @@ __all__ = [
     "Campus",
     "Citation",
     "CitedCorrection",
+    "ClassReport",
     "Correction",
     "Course",
     "CourseFolders",
@@ -81,6 +83,7 @@ __all__ = [
     "LexiconEmbedder",
     "Limits",
     "MemoryBuckets",
+    "MissedItem",
     "NoDocuments",
     "NotFound",
     "Observer",
@@ -92,6 +95,7 @@ __all__ = [
     "RateBuckets",
     "RateDecision",
     "Section",
+    "SectionReport",
     "Settings",
     "StateStore",
     "TooLarge",
@@ -99,6 +103,7 @@ __all__ = [
     "Tutor",
     "TutorError",
     "Unavailable",
+    "UncoveredTopic",
     "Unsupported",
     "dump_items",
     "kind_of",

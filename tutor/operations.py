@@ -15,23 +15,29 @@ from .abstention import AbstentionPolicy
 from .course import Course
 from .errors import Unavailable
 from .ports import Embedder, StateStore
+from .quiz import QuizBook
 
 PROBE_LINK = ("ops", "readyz")  # the state store key the readiness probe writes and reads back
 
 
-class _Parts(Protocol):
+class Parts(Protocol):
+    """What a part of the facade may use of the `Tutor` it is mixed into."""
+
     @property
     def course(self) -> Course: ...
 
     @property
     def policy(self) -> AbstentionPolicy: ...
 
+    @property
+    def quizzes(self) -> QuizBook: ...
+
     embedder: Embedder
     store: StateStore
 
 
 class Operations:
-    def check_index(self: _Parts) -> None:
+    def check_index(self: Parts) -> None:
         """Raise unless the index holds one vector per sentence (for readiness probes)."""
         course = self.course
         if not course.passages:
@@ -42,20 +48,20 @@ class Operations:
                 f"for {len(course.passages)} passages"
             )
 
-    def check_model(self: _Parts) -> None:
+    def check_model(self: Parts) -> None:
         """Raise unless the model embeds a probe into one finite vector."""
         vectors = self.embedder.embed(["readiness probe"])
         if vectors.shape != (1, self.embedder.dim) or not all(map(math.isfinite, vectors[0])):
             raise Unavailable(f"the model returned a {vectors.shape} array, not a unit vector")
 
-    def check_state(self: _Parts, stamp: str) -> None:
+    def check_state(self: Parts, stamp: str) -> None:
         """Raise unless a value written to the state store reads back: a read-only or full
         disk still reads, and answers would not be kept."""
         self.store.set_link(*PROBE_LINK, stamp)
         if self.store.link(*PROBE_LINK) is None:
             raise Unavailable("a value written to the state store could not be read back")
 
-    def calibration_report(self: _Parts, question_sets: Sequence[Path] = ()) -> dict[str, object]:
+    def calibration_report(self: Parts, question_sets: Sequence[Path] = ()) -> dict[str, object]:
         """The course's policy fitted anew on its made questions, with the served one and,
         measured only, how the fit does on hand-written sets (`tutor calibrate`)."""
         from .calibration import calibrate, observe_set, set_figures

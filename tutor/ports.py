@@ -90,6 +90,12 @@ class ProgressStore(Protocol):
         """Every attempt of the session, oldest first."""
         ...
 
+    def attempts_since(self, since: float | None = None) -> list[tuple[str, Attempt]]:
+        """Every learner's attempts made at or after `since` (all when None), oldest first,
+        each with its session id. An attempt's number still counts all of the learner's
+        attempts at the item, so `number == 1` is a first try even when `since` is later."""
+        ...
+
     def reviews(self, session_id: str) -> dict[str, Review]: ...
 
 

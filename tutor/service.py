@@ -11,6 +11,7 @@ from typing import TypeVar
 
 from .abstention import AbstentionPolicy
 from .answering import ExtractiveComposer
+from .class_report import ClassReports
 from .conversation import followup_context, topic_of
 from .corrections import corrected, new_correction, pin_all, with_corrections
 from .course import Course
@@ -65,7 +66,7 @@ class _Served:
     quizzes: QuizBook
 
 
-class Tutor(Operations):
+class Tutor(Operations, ClassReports):
     """Answers questions with citations and keeps each session's conversation.
 
     One course's tutor: `store` keeps its learners' state. Keys are the deployment's: in

@@ -105,7 +105,14 @@ def group_uncovered(records: list[AuditRecord], embedder: Embedder) -> list[Unco
     records = [r for r in records if not r.answerable]
     if not records:
         return []
-    vectors = embedder.embed([r.question for r in records])
+    return group_by_meaning(records, embedder.embed([r.question for r in records]))
+
+
+def group_by_meaning(records: list[AuditRecord], vectors: np.ndarray) -> list[UncoveredTopic]:
+    """Questions grouped by meaning, the most asked first; `vectors[i]` embeds the question
+    of `records[i]` (a caller that embedded them already need not do it twice)."""
+    if not records:
+        return []
     groups: list[list[int]] = []
     centroids: list[np.ndarray] = []
     for i, v in enumerate(vectors):

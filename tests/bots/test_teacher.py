@@ -198,7 +198,9 @@ def test_every_teacher_route_refuses_no_key_and_a_students_key(
     """Every route of the teacher router, found by walking it (a new one is covered too)."""
     from fastapi.routing import APIRoute
 
+    from bots.class_report import router as class_router
     from bots.teacher import router
+    from bots.teacher_page import router as page_router
     from index.library import CorpusLibrary
 
     # a teacher's key gets past the check to the document routes' own refusals: nothing to
@@ -213,7 +215,11 @@ def test_every_teacher_route_refuses_no_key_and_a_students_key(
     student = tutor.create_key("lms", "student")
     teacher = tutor.create_key("ms-smith", "teacher")
     tutor.ask(ASK["question"])  # an audit record for the flag route
-    routes = [r for r in router.routes if isinstance(r, APIRoute)]
+    routes = [
+        r
+        for r in (*router.routes, *class_router.routes, *page_router.routes)
+        if isinstance(r, APIRoute)
+    ]
     assert len(routes) >= 4
     calls = [
         (

@@ -20,6 +20,7 @@ CALLS: dict[str, Callable[[SQLiteStateStore], object]] = {
     "history": lambda s: s.history("s", 5),
     "record_attempt": lambda s: s.record_attempt("s", "q-1", "a", True, REVIEW, 1.0),
     "attempts": lambda s: s.attempts("s"),
+    "attempts_since": lambda s: s.attempts_since(1.0),
     "set_link": lambda s: s.set_link("k", "x", "v"),
     "keys": lambda s: s.keys(),
     "audit": lambda s: s.audit(AuditFilter()),

@@ -209,6 +209,53 @@ def test_attempts_are_numbered_per_item_in_order(store: StateStore) -> None:
     assert store.reviews("nobody") == {}
 
 
+def test_attempts_since_reads_every_learners_attempts_from_a_time(store: StateStore) -> None:
+    review = Review()
+    store.record_attempt("s1", "q1", "B", False, review, 10.0)
+    store.record_attempt("s2", "q1", "A", True, review, 11.0)
+    store.record_attempt("s1", "q1", "A", True, review, 12.0)
+    store.record_attempt("a:b", "q2", "x", False, review, 15.5)  # a separator in an id
+    store.record_attempt("s1", "q2", "y", True, review, 20.0)
+    assert store.attempts_since() == [
+        ("s1", Attempt("q1", "B", False, 10.0, 1)),
+        ("s2", Attempt("q1", "A", True, 11.0, 1)),
+        ("s1", Attempt("q1", "A", True, 12.0, 2)),
+        ("a:b", Attempt("q2", "x", False, 15.5, 1)),
+        ("s1", Attempt("q2", "y", True, 20.0, 1)),
+    ]
+    # at or after the time; a number still counts the learner's earlier attempts
+    assert store.attempts_since(12.0) == [
+        ("s1", Attempt("q1", "A", True, 12.0, 2)),
+        ("a:b", Attempt("q2", "x", False, 15.5, 1)),
+        ("s1", Attempt("q2", "y", True, 20.0, 1)),
+    ]
+    assert store.attempts_since(20.5) == []
+
+
+def test_redis_finds_attempts_stored_before_its_session_index(redis_url: str) -> None:
+    """Attempts a Redis held before P:attempt-sessions existed still count, and only the
+    store's own: a prefix with pattern characters is escaped when it looks for them."""
+    base = split_url(redis_url)[1]
+    ours = RedisStateStore(redis_url, prefix=base + "a*:")
+    theirs = RedisStateStore(redis_url, prefix=base + "ab:")  # what "a*" would match
+    c = client()
+    try:
+        ours.record_attempt("s1", "q1", "B", False, Review(), 10.0)
+        ours.record_attempt("s1", "q1", "A", True, Review(), 12.0)
+        ours.record_attempt("s2", "q2", "x", True, Review(), 11.0)
+        theirs.record_attempt("s9", "q1", "A", True, Review(), 13.0)
+        c.delete(base + "a*:attempt-sessions")  # as an older version left it
+        assert ours.attempts_since(11.5) == [("s1", Attempt("q1", "A", True, 12.0, 2))]
+        assert [s for s, _ in ours.attempts_since()] == ["s1", "s2", "s1"]
+        assert c.exists(base + "a*:attempt-sessions-indexed")
+        assert c.zrange(base + "a*:attempt-sessions", 0, -1) == [b"s2", b"s1"]  # by latest
+        assert theirs.attempts_since() == [("s9", Attempt("q1", "A", True, 13.0, 1))]
+    finally:
+        c.close()
+        ours.close()
+        theirs.close()
+
+
 def test_concurrent_attempts_get_distinct_numbers(store: StateStore) -> None:
     threads, each = 4, 10
     barrier = threading.Barrier(threads)
@@ -594,6 +641,7 @@ EVERY_CALL: dict[str, Callable[[StateStore], object]] = {
     "served": lambda s: s.served("s"),
     "record_attempt": lambda s: s.record_attempt("s", "q", "a", True, Review(), 1.0),
     "attempts": lambda s: s.attempts("s"),
+    "attempts_since": lambda s: s.attempts_since(1.0),
     "reviews": lambda s: s.reviews("s"),
     "set_link": lambda s: s.set_link("k", "x", "v"),
     "link": lambda s: s.link("k", "x"),

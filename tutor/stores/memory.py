@@ -31,6 +31,7 @@ class MemoryStateStore:
         self._items: dict[str, QuizItem] = {}
         self._served: dict[str, dict[str, float]] = {}
         self._attempts: dict[str, list[Attempt]] = {}
+        self._every_attempt: list[tuple[str, Attempt]] = []  # all sessions', in order
         self._reviews: dict[str, dict[str, Review]] = {}
         self._links: dict[tuple[str, str], str] = {}
         self._keys: dict[str, tuple[ApiKey, str]] = {}
@@ -71,12 +72,18 @@ class MemoryStateStore:
             number = 1 + sum(1 for a in attempts if a.quiz_id == quiz_id)
             attempt = Attempt(quiz_id, answer, correct, at, number)
             attempts.append(attempt)
+            self._every_attempt.append((session_id, attempt))
             self._reviews.setdefault(session_id, {})[quiz_id] = review
             return attempt
 
     def attempts(self, session_id: str) -> list[Attempt]:
         with self._lock:
             return list(self._attempts.get(session_id, []))
+
+    def attempts_since(self, since: float | None = None) -> list[tuple[str, Attempt]]:
+        with self._lock:
+            found = [(s, a) for s, a in self._every_attempt if since is None or a.at >= since]
+        return sorted(found, key=lambda pair: pair[1].at)
 
     def reviews(self, session_id: str) -> dict[str, Review]:
         with self._lock:

@@ -13,6 +13,8 @@ reads are one command):
                  P:attempts:{session}    list of attempts, oldest first (numbers follow)
                  P:attempt-n:{session}   hash quiz_id -> attempts so far (a new one's number)
                  P:reviews:{session}     hash quiz_id -> schedule
+                 P:attempt-sessions      sorted set session by its latest attempt's time,
+                                         so a class's attempts since a time are found
     links.py     P:links:{kind}          hash key -> value
     corrections.py P:corrections         hash correction id -> correction (JSON)
     keys.py      P:keys / P:key-hashes   hash name -> key (role, courses), hash key_hash -> name;

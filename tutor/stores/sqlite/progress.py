@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS attempts (
     number INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attempts_by_session ON attempts (session_id, id);
+CREATE INDEX IF NOT EXISTS attempts_by_time ON attempts (at);
 CREATE TABLE IF NOT EXISTS reviews (
     session_id TEXT NOT NULL,
     quiz_id TEXT NOT NULL,
@@ -136,6 +137,20 @@ class SQLiteProgress(SQLiteConnection):
             .fetchall()
         )
         return [Attempt(q, a, bool(ok), float(at), int(n)) for q, a, ok, at, n in rows]
+
+    @unavailable_on_failure
+    def attempts_since(self, since: float | None = None) -> list[tuple[str, Attempt]]:
+        where, args = ("WHERE at >= ? ", (since,)) if since is not None else ("", ())
+        rows = (
+            self._connection()
+            .execute(
+                "SELECT session_id, quiz_id, answer, correct, at, number FROM attempts "
+                f"{where}ORDER BY at, id",
+                args,
+            )
+            .fetchall()
+        )
+        return [(s, Attempt(q, a, bool(ok), float(at), int(n))) for s, q, a, ok, at, n in rows]
 
     @unavailable_on_failure
     def reviews(self, session_id: str) -> dict[str, Review]:
