@@ -1,4 +1,5 @@
-"""The `tutor` console script: index, ask, serve."""
+"""The `tutor` console script: index, ask, serve, and the deployment's courses, documents and
+keys. Commands that take --course work on that course (default: the default course)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,21 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tutor import Settings, TutorError
+from tutor import DEFAULT_COURSE, Settings, TutorError
 
 from . import logsafe
 
 
 def _index(args: argparse.Namespace, settings: Settings) -> int:
-    from .wiring import build_embedder, build_lexicon_now, ensure_index, index_manifest
+    from .wiring import (
+        build_embedder,
+        build_lexicon_now,
+        course_settings,
+        ensure_index,
+        index_manifest,
+    )
 
+    settings = course_settings(settings, args.course)
     embedder = build_embedder(settings)
     lexicon = build_lexicon_now(settings, embedder) if args.lexicon else None
     if args.lexicon:
@@ -45,13 +53,20 @@ def _export_onnx(args: argparse.Namespace, settings: Settings) -> int:
 def _ask(args: argparse.Namespace, settings: Settings) -> int:
     from bots.schemas import AskResponse
 
-    from .wiring import build_tutor
+    from .wiring import build_campus, build_tutor
 
-    tutor = build_tutor(settings, progress=True)
-    try:
-        answer = tutor.ask(args.question, args.session, "cli")
-    finally:
-        tutor.close()
+    if args.course == DEFAULT_COURSE:
+        tutor = build_tutor(settings, progress=True)
+        try:
+            answer = tutor.ask(args.question, args.session, "cli")
+        finally:
+            tutor.close()
+    else:
+        campus = build_campus(settings, progress=True)
+        try:
+            answer = campus.tutor(args.course).ask(args.question, args.session, "cli")
+        finally:
+            campus.close()
     if args.json:
         print(AskResponse.of(answer).model_dump_json(indent=2))
         return 0
@@ -126,14 +141,16 @@ def _telegram(args: argparse.Namespace, settings: Settings) -> int:
 def _keys(args: argparse.Namespace, settings: Settings) -> int:
     from tutor import KeyRing
 
-    from .wiring import build_state_store
+    from .wiring import build_state_store, registry_over
 
     store = build_state_store(settings)
     ring = KeyRing(store)
     try:
         if args.action == "create":
-            key = ring.create(args.name, args.role)
-            print(f"created the {args.role} key {args.name!r}; it is shown only once:")
+            courses = registry_over(settings, store).key_courses(args.role, args.course)
+            key = ring.create(args.name, args.role, courses)
+            scope = ", ".join(courses) if courses else "every course"
+            print(f"created the {args.role} key {args.name!r} for {scope}; it is shown only once:")
             print(key)
         elif args.action == "revoke":
             ring.revoke(args.name)
@@ -141,17 +158,43 @@ def _keys(args: argparse.Namespace, settings: Settings) -> int:
         else:
             for k in ring.list():
                 state = "revoked" if k.revoked else "active"
-                print(f"{k.name}\t{k.role}\t{state}")
+                print(f"{k.name}\t{k.role}\t{state}\t{','.join(k.courses) or '*'}")
     finally:
         store.close()
+    return 0
+
+
+def _courses(args: argparse.Namespace, settings: Settings) -> int:
+    import time
+
+    from .wiring import course_registry
+
+    with course_registry(settings) as registry:
+        if args.action == "create":
+            info = registry.create(args.course_id, args.title)
+            corpus = registry.folders(info.course_id).corpus_dir
+            print(f"created the course {info.course_id!r} ({info.title}); documents: {corpus}")
+        elif args.action == "remove":
+            registry.remove(args.course_id)
+            print(
+                f"removed the course {args.course_id!r}: its documents, index and learners' state"
+            )
+        else:
+            for c in registry.list():
+                made = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(c.created_at))
+                shown = made if c.course_id != DEFAULT_COURSE else "-"
+                print(
+                    f"{c.course_id}\t{c.title}\t{shown}\t{registry.folders(c.course_id).corpus_dir}"
+                )
     return 0
 
 
 def _documents(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
-    from .wiring import change_documents
+    from .wiring import change_documents, course_settings
 
+    settings = course_settings(settings, args.course)
     if args.action == "add":
         doc_id = change_documents(settings, add=Path(args.file))
         print(f"added {doc_id!r} to {settings.corpus_dir}")
@@ -160,7 +203,11 @@ def _documents(args: argparse.Namespace, settings: Settings) -> int:
         print(f"removed {args.doc_id!r} from {settings.corpus_dir}")
     if args.no_index:
         return 0
-    _index(argparse.Namespace(force=False, quiet=args.quiet, lexicon=False), settings)
+    # `settings` are the course's already
+    _index(
+        argparse.Namespace(force=False, quiet=args.quiet, lexicon=False, course=DEFAULT_COURSE),
+        settings,
+    )
     from .wiring import publish_index
 
     publish_index(settings)  # servers over this data folder switch to it
@@ -225,6 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also build the model's lexicon now if the cache lacks it (for images: otherwise "
         "a server builds it in the background)",
     )
+    _course_option(p)
     p.set_defaults(run=_index)
 
     p = sub.add_parser(
@@ -236,6 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--json", action="store_true", help="print the API's JSON reply")
     p.add_argument("--session", default=None, help="continue this session")
+    _course_option(p)
     p.set_defaults(run=_ask)
 
     p = sub.add_parser("quiz", help="quiz items the generator makes from the course")
@@ -246,11 +295,30 @@ def build_parser() -> argparse.ArgumentParser:
     keys = p.add_subparsers(dest="action", required=True)
     k = keys.add_parser("create", help="create a key (printed once, on the last line)")
     k.add_argument("--name", required=True)
-    k.add_argument("--role", required=True, choices=["student", "teacher"])
+    k.add_argument("--role", required=True, choices=["student", "teacher", "admin"])
+    k.add_argument(
+        "--course",
+        action="append",
+        metavar="ID",
+        help="a course the key is for (repeat for several); none: the default course; an "
+        "admin key is for every course and takes none",
+    )
     k = keys.add_parser("revoke", help="revoke a key by name")
     k.add_argument("name")
-    keys.add_parser("list", help="list keys (names and roles, never the keys)")
+    keys.add_parser("list", help="list keys (names, roles and courses, never the keys)")
     p.set_defaults(run=_keys)
+
+    p = sub.add_parser("courses", help="the deployment's courses besides the default one")
+    courses = p.add_subparsers(dest="action", required=True)
+    c = courses.add_parser("create", help="create a course without documents")
+    c.add_argument("course_id", metavar="ID", help="lowercase letters, digits and '-'")
+    c.add_argument("--title", default=None, help="its title; default: the id")
+    courses.add_parser("list", help="list the courses, the default one first")
+    c = courses.add_parser(
+        "remove", help="remove a course with its documents, index and learners' state"
+    )
+    c.add_argument("course_id", metavar="ID")
+    p.set_defaults(run=_courses)
 
     p = sub.add_parser("documents", help="add or remove a course document, then re-index")
     docs = p.add_subparsers(dest="action", required=True)
@@ -261,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     for d in docs.choices.values():
         d.add_argument("--no-index", action="store_true", help="leave the index as it is")
         d.add_argument("--quiet", action="store_true", help="no progress bar")
+        _course_option(d)
     p.set_defaults(run=_documents)
 
     p = sub.add_parser("telegram", help="run the Telegram bot (long polling)")
@@ -282,6 +351,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None)
     p.set_defaults(run=_serve)
     return parser
+
+
+def _course_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--course",
+        default=DEFAULT_COURSE,
+        metavar="ID",
+        help=f"the course (default: {DEFAULT_COURSE!r}, the one TUTOR_CORPUS_DIR holds)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,22 +6,31 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from index.documents import read_corpus
 from index.embedder import ModelEmbedder, SentenceTransformerEmbedder, bundled_model_path
 from index.lexicon import build_lexicon, ensure_lexicon, load_lexicon, model_words
 from index.library import CorpusLibrary
-from index.store import build_index, load_course, stale_reason
+from index.store import build_index, current_version, kept_items, load_course, stale_reason
 from tutor import (
+    DEFAULT_COURSE,
     NO_OBSERVER,
     VERSION_LINK,
     BatchingEmbedder,
     CachingEmbedder,
+    Campus,
     Course,
+    CourseFolders,
+    CoursePlace,
+    CourseRegistry,
     Embedder,
     InvalidInput,
+    KeyStore,
     Lexicon,
     LexiconEmbedder,
     Limits,
@@ -193,59 +202,194 @@ def open_course(
     return load_course(settings.data_dir)
 
 
+@dataclass(frozen=True)
+class Serving:
+    """What every course's tutor shares of the process's one model instance."""
+
+    indexing: LexiconEmbedder  # batched with the questions: rebuilds while serving
+    answering: Embedder  # with a cache of question vectors in front
+    lexicon: Lexicon | None
+
+
+def _current_course(
+    settings: Settings,
+    embedder: Embedder,
+    lexicon: Lexicon | None,
+    *,
+    progress: bool,
+    observer: Observer,
+) -> Course:
+    """The course's index, rebuilt first when auto_index is on and it is missing or stale."""
+    if settings.auto_index:
+        try:
+            ensure_index(settings, embedder, progress=progress, lexicon=lexicon, observer=observer)
+        except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
+            log.warning("the index could not be rebuilt; serving the last build: %s", exc)
+    return open_course(settings, embedder, progress=progress, observer=observer)
+
+
+def _serving(
+    settings: Settings,
+    model: Embedder,
+    lexicon: Lexicon | None,
+    words: Sequence[str],
+    background: Background | None,
+) -> Serving:
+    cores = os.cpu_count() or 1
+    workers = settings.embed_workers
+    set_threads = getattr(model, "set_threads", None)  # a fake model has none
+    if workers > 1 and set_threads is not None:
+        # Calls side by side, each on its share of the cores: more answers a second under
+        # load (156 against 135 at 32 clients here), a slower lone answer (7.6 against 6.1 ms
+        # for the model alone).
+        set_threads(max(1, cores // workers))
+    batching = BatchingEmbedder(model, workers=workers)
+    serving = LexiconEmbedder(batching, lexicon)
+    if lexicon is None and words and background is not None:
+        root = settings.lexicon_path()
+        background.append(lambda: build_lexicon_in_background(root, batching, words, serving.use))
+    return Serving(serving, CachingEmbedder(serving), lexicon)
+
+
+def _tutor_over(
+    settings: Settings,
+    course: Course,
+    serving: Serving,
+    store: StateStore,
+    *,
+    keys: KeyStore | None = None,
+    observer: Observer = NO_OBSERVER,
+) -> Tutor:
+    """A course's tutor: answering with the shared model, its uploads kept in its folder and
+    indexed with it, its quiz bank made now (or read back) rather than in the first answer."""
+    tutor = Tutor(
+        course,
+        serving.answering,
+        store,
+        keys=keys,
+        limits=Limits(max_question_chars=settings.max_question_chars),
+        quiz_generator=kept_items(settings.data_dir),
+    )
+    tutor.observe(observer)
+    tutor.manage_documents(
+        CorpusLibrary(
+            settings.corpus_dir,
+            settings.data_dir,
+            serving.indexing,
+            max_bytes=settings.max_upload_bytes,
+        )
+    )
+    tutor.prepare_quizzes()
+    return tutor
+
+
+def _build_default(
+    settings: Settings,
+    *,
+    progress: bool,
+    background: Background | None,
+    observer: Observer,
+    embedder: Embedder | None,
+) -> tuple[Tutor, Serving]:
+    model = embedder or build_embedder(settings)
+    words = model_words(model, settings.lexicon_words)
+    # read once: the index build copies course words from it, serving looks words up
+    lexicon = load_lexicon(settings.lexicon_path(), model, words) if words else None
+    course = _current_course(settings, model, lexicon, progress=progress, observer=observer)
+    serving = _serving(settings, model, lexicon, words, background)
+    tutor = _tutor_over(settings, course, serving, build_state_store(settings), observer=observer)
+    if background is not None:  # a server: follow the index other replicas publish
+        background.append(lambda: tutor.follow_index(settings.index_poll_seconds))
+    return tutor, serving
+
+
 def build_tutor(
     settings: Settings,
     *,
     progress: bool = False,
     background: Background | None = None,
     observer: Observer = NO_OBSERVER,
+    embedder: Embedder | None = None,
 ) -> Tutor:
-    """Load the model, make sure the index is current, open the state store; report index
-    builds, answers and the model's batches to `observer`.
+    """Load the model (unless `embedder` is given), make sure the default course's index is
+    current, open the state store; report index builds, answers and the model's batches to
+    `observer`.
 
     Nothing here waits for the model's lexicon: when the cache lacks it, the tutor answers
     without it, and a server (which passes `background` and starts what it finds there once
     it listens) builds it then and swaps it in.
     """
-    embedder = build_embedder(settings)
-    words = model_words(embedder, settings.lexicon_words)
-    # read once: the index build copies course words from it, serving looks words up
-    lexicon = load_lexicon(settings.lexicon_path(), embedder, words) if words else None
-    if settings.auto_index:
-        try:
-            ensure_index(settings, embedder, progress=progress, lexicon=lexicon, observer=observer)
-        except Unavailable as exc:  # e.g. the course folder is not mounted: serve what is built
-            log.warning("the index could not be rebuilt; serving the last build: %s", exc)
-    course = open_course(settings, embedder, progress=progress, observer=observer)
-    cores = os.cpu_count() or 1
-    workers = settings.embed_workers
-    if workers > 1:
-        # Calls side by side, each on its share of the cores: more answers a second under
-        # load (156 against 135 at 32 clients here), a slower lone answer (7.6 against 6.1 ms
-        # for the model alone).
-        embedder.set_threads(max(1, cores // workers))
-    batching = BatchingEmbedder(embedder, workers=workers)
-    serving = LexiconEmbedder(batching, lexicon)
-    if lexicon is None and words and background is not None:
-        root = settings.lexicon_path()
-        background.append(lambda: build_lexicon_in_background(root, batching, words, serving.use))
-    tutor = Tutor(
-        course,
-        CachingEmbedder(serving),
-        build_state_store(settings),
-        limits=Limits(max_question_chars=settings.max_question_chars),
+    tutor, _ = _build_default(
+        settings, progress=progress, background=background, observer=observer, embedder=embedder
     )
-    tutor.observe(observer)
-    # teachers' uploads are kept in the course folder and indexed with the serving model
-    tutor.manage_documents(
-        CorpusLibrary(
-            settings.corpus_dir, settings.data_dir, serving, max_bytes=settings.max_upload_bytes
-        )
-    )
-    if background is not None:  # a server: follow the index other replicas publish
-        background.append(lambda: tutor.follow_index(settings.index_poll_seconds))
-    tutor.prepare_quizzes()  # generate the quiz items now, not during the first answer
     return tutor
+
+
+def build_campus(
+    settings: Settings,
+    *,
+    progress: bool = False,
+    background: Background | None = None,
+    observer: Observer = NO_OBSERVER,
+    embedder: Embedder | None = None,
+) -> Campus:
+    """Every course: the default one built as `build_tutor` does, the others loaded on their
+    first question by a factory over the same model instance (one model for all courses)."""
+    default, serving = _build_default(
+        settings, progress=progress, background=background, observer=observer, embedder=embedder
+    )
+    registry = registry_over(settings, default.store)
+    # a server's courses follow the indexes other replicas publish, from their first load
+    follow = settings.index_poll_seconds if background is not None else 0.0
+
+    def course_tutor(place: CoursePlace) -> Tutor:
+        here = settings.model_copy(
+            update={"corpus_dir": place.corpus_dir, "data_dir": place.data_dir}
+        )
+        course = _course_or_empty(here, serving, observer)
+        tutor = _tutor_over(here, course, serving, place.store, keys=place.keys, observer=observer)
+        tutor.follow_index(follow)
+        return tutor
+
+    return Campus(default, registry, course_tutor, memory_budget=settings.course_memory_mb * 2**20)
+
+
+def registry_over(settings: Settings, store: StateStore) -> CourseRegistry:
+    """The deployment's courses, their catalog in `store` (the deployment's store)."""
+    folders = CourseFolders(DEFAULT_COURSE, settings.corpus_dir, settings.data_dir)
+    return CourseRegistry(store, settings.store_url(), settings.courses_root(), folders)
+
+
+@contextmanager
+def course_registry(settings: Settings) -> Iterator[CourseRegistry]:
+    """The deployment's courses, without a model (`tutor courses`, `tutor keys`)."""
+    store = build_state_store(settings)
+    try:
+        yield registry_over(settings, store)
+    finally:
+        store.close()
+
+
+def course_settings(settings: Settings, course_id: str) -> Settings:
+    """The settings of one course: its folders and learner state in place of the default
+    course's, for the commands that take --course; NotFound for an unknown course."""
+    if course_id == DEFAULT_COURSE:
+        return settings
+    with course_registry(settings) as registry:
+        folders = registry.folders(course_id)
+        url = registry.store_url(course_id)
+    return settings.model_copy(
+        update={"corpus_dir": folders.corpus_dir, "data_dir": folders.data_dir, "state_url": url}
+    )
+
+
+def _course_or_empty(settings: Settings, serving: Serving, observer: Observer) -> Course:
+    """A course's index; an empty course while it has neither documents nor an index."""
+    if current_version(settings.data_dir) is None and not read_corpus(settings.corpus_dir):
+        return Course.empty(serving.answering.dim)
+    return _current_course(
+        settings, serving.indexing, serving.lexicon, progress=False, observer=observer
+    )
 
 
 def start_background(work: Background) -> None:

@@ -4,7 +4,8 @@ Layout under `<data_dir>/index/`:
     CURRENT                 the name of the live build folder (replaced atomically)
     build-<stamp>/          manifest.json, documents.json, passages.json,
                             sentence.npy, context.npy, sentence.faiss, context.faiss,
-                            vocabulary.json, vocabulary.npy
+                            vocabulary.json, vocabulary.npy, calibration.json,
+                            quiz-bank.json (see quizbank.py)
 
 A build writes a new folder and only then points CURRENT at it, so a crash mid-build leaves
 the previous index in service; older folders are removed after the switch.
@@ -27,14 +28,17 @@ import numpy as np
 
 from tutor.calibration import calibrate as fit_course
 from tutor.course import Course
-from tutor.domain import Document, Passage, Section
+from tutor.domain import Document, Passage, QuizItem, Section
 from tutor.embedding import Lexicon, LexiconEmbedder
 from tutor.errors import Unavailable
 from tutor.ports import Embedder
+from tutor.quiz import generate_items
 from tutor.text import content_words
 
 from .documents import parse_document, read_corpus
 from .lexicon import model_words
+from .quizbank import FILE as QUIZ_BANK
+from .quizbank import bank_of, read_bank
 from .vectors import FaissVectorIndex
 
 FORMAT_VERSION = 7  # 7: common.json (6: re-ranking weights fitted per course)
@@ -215,18 +219,22 @@ def build_index(
         FaissVectorIndex.build(context_vectors).save(tmp / "context.faiss")
         _write_json(tmp / "documents.json", [_document_json(d) for d in documents])
         _write_json(tmp / "passages.json", [asdict(p) for p in passages])
+        course = _course_from(
+            documents,
+            passages,
+            sentence_vectors,
+            context_vectors,
+            vocabulary,
+            vocabulary_vectors,
+            sentence_index,
+            common,
+        )
+        started = time.monotonic()
+        bank = bank_of(course)
+        _write_json(tmp / QUIZ_BANK, bank)
+        log.info("%d quiz items made in %.1f s", len(bank["items"]), time.monotonic() - started)
         if calibrate:
             started = time.monotonic()
-            course = _course_from(
-                documents,
-                passages,
-                sentence_vectors,
-                context_vectors,
-                vocabulary,
-                vocabulary_vectors,
-                sentence_index,
-                common,
-            )
             fitted = fit_course(course, embedder)
             _write_json(tmp / "calibration.json", fitted.report())
             log.info(
@@ -340,7 +348,8 @@ def _course_from(
     sentence_index: FaissVectorIndex,
     common: list[str],
 ) -> Course:
-    """The course a build is about to publish, for calibrating it before it goes live."""
+    """The course a build is about to publish, for calibrating it and making its quiz items
+    before it goes live."""
     return Course(
         version="calibrating",
         documents={d.doc_id: d for d in documents},
@@ -367,6 +376,18 @@ def _mapped(path: Path) -> np.ndarray:
     ndarray view, since every row taken from a np.memmap builds another memmap (several
     times the cost of the read, on each question's path)."""
     return np.load(path, mmap_mode="r").view(np.ndarray)
+
+
+def kept_items(data_dir: Path) -> Callable[[Course], list[QuizItem]]:
+    """A quiz generator for `Tutor(quiz_generator=…)`: the items the course's build kept,
+    else (another code version, a build from before) the items made anew."""
+
+    def items_of(course: Course) -> list[QuizItem]:
+        name = course.version.split(":", 1)[0]  # the build folder's name (see _version)
+        kept = read_bank(_index_root(data_dir) / name) if name.startswith("build-") else None
+        return kept if kept is not None else generate_items(course)
+
+    return items_of
 
 
 def load_course(data_dir: Path) -> Course:

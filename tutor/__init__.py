@@ -4,18 +4,23 @@ Adapters (`bots/`) import from here only: a test holds them to these names. The 
 that builds concrete parts from settings, `bots/wiring.py`, is the exception.
 """
 
+from .campus import Campus, CoursePlace
 from .class_report import ClassReport, MissedItem, SectionReport
 from .corrections import with_corrections
 from .course import Course
+from .courses import CourseFolders, CourseRegistry
 from .domain import (
+    DEFAULT_COURSE,
     Answer,
     AuditFilter,
     AuditRecord,
     Citation,
     CitedCorrection,
     Correction,
+    CourseInfo,
     Document,
     Grade,
+    Grant,
     Passage,
     PinnedCorrection,
     Progress,
@@ -25,11 +30,19 @@ from .domain import (
     Turn,
 )
 from .embedding import BatchingEmbedder, CachingEmbedder, Lexicon, LexiconEmbedder
-from .errors import InvalidInput, NotFound, TooLarge, TutorError, Unavailable, Unsupported
+from .errors import (
+    InvalidInput,
+    NoDocuments,
+    NotFound,
+    TooLarge,
+    TutorError,
+    Unavailable,
+    Unsupported,
+)
 from .library import VERSION_LINK, IndexState
 from .limits import Limits
 from .observe import NO_OBSERVER, Observer
-from .ports import Embedder, RateBuckets, StateStore
+from .ports import Embedder, KeyStore, RateBuckets, StateStore
 from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
 from .service import CHANNELS, Tutor
 from .settings import Settings
@@ -39,6 +52,7 @@ from .teaching import KeyRing, UncoveredTopic
 
 __all__ = [
     "CHANNELS",
+    "DEFAULT_COURSE",
     "NO_OBSERVER",
     "VERSION_LINK",
     "Answer",
@@ -46,23 +60,31 @@ __all__ = [
     "AuditRecord",
     "BatchingEmbedder",
     "CachingEmbedder",
+    "Campus",
     "Citation",
     "CitedCorrection",
     "ClassReport",
     "Correction",
     "Course",
+    "CourseFolders",
+    "CourseInfo",
+    "CoursePlace",
+    "CourseRegistry",
     "Document",
     "Embedder",
     "Grade",
+    "Grant",
     "IndexState",
     "InvalidInput",
     "ItemKind",
     "KeyRing",
+    "KeyStore",
     "Lexicon",
     "LexiconEmbedder",
     "Limits",
     "MemoryBuckets",
     "MissedItem",
+    "NoDocuments",
     "NotFound",
     "Observer",
     "Passage",

@@ -21,6 +21,21 @@ _CAPITALISED = re.compile(r"\b[A-ZА-ЯЁ][\w'’-]*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“”]\s*$")
 
 
+EMPTY_VERSION = "empty"  # the version of a course without documents (nothing indexed yet)
+
+
+class _NoVectors:
+    """The vector index of a course without documents."""
+
+    @property
+    def size(self) -> int:
+        return 0
+
+    def search(self, vectors: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        n = len(vectors)
+        return np.zeros((n, 0), dtype=np.float32), np.zeros((n, 0), dtype=np.int64)
+
+
 @dataclass(frozen=True)
 class Course:
     """Everything retrieval needs, built once by `index` and read-only afterwards.
@@ -55,6 +70,13 @@ class Course:
     # caches, not copied by dataclasses.replace (a copy with other words must work them out anew)
     _subject: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
     _names: frozenset[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @classmethod
+    def empty(cls, dim: int) -> Course:
+        """A course without documents (a new one, before its first upload): its tutor
+        answers nothing (NoDocuments) and takes uploads."""
+        none = np.zeros((0, dim), dtype=np.float32)
+        return cls(EMPTY_VERSION, {}, (), _NoVectors(), _NoVectors(), none, none, (), none)
 
     def __post_init__(self) -> None:
         groups: dict[int, list[int]] = {}

@@ -187,14 +187,46 @@ class Progress:
     correct_attempts: int
 
 
+# The course every deployment has: today's corpus, index and state, served by the routes
+# that name no course. It is never in the course catalog and cannot be removed.
+DEFAULT_COURSE = "default"
+
+
+@dataclass(frozen=True, slots=True)
+class CourseInfo:
+    """A course of the deployment, as the course catalog keeps it."""
+
+    course_id: str  # a slug: lowercase letters, digits and '-', 1-64 characters
+    title: str
+    created_at: float
+
+
 @dataclass(frozen=True, slots=True)
 class ApiKey:
     """A named key; only its hash is stored."""
 
     name: str
-    role: str  # "student" | "teacher"
+    role: str  # "student" | "teacher" | "admin"
     created_at: float
     revoked: bool = False
+    # the courses it is valid for; empty for an admin key, which spans every course
+    courses: tuple[str, ...] = (DEFAULT_COURSE,)
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """What an active key may do: its role, in the courses it names (an admin: in all)."""
+
+    role: str
+    courses: tuple[str, ...]
+
+    def allows(self, course_id: str) -> bool:
+        """Whether the key may use the course at all (ask, quiz, progress)."""
+        return self.role == "admin" or course_id in self.courses
+
+    def teaches(self, course_id: str) -> bool:
+        """Whether the key may change and review the course (documents, audit, corrections)."""
+        return self.role in ("teacher", "admin") and self.allows(course_id)
 
 
 @dataclass(frozen=True, slots=True)

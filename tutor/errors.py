@@ -2,7 +2,8 @@
 
 TutorError
 ├── InvalidInput      the caller sent something the tutor cannot use (→ 400/422)
-├── NotFound          a document, session or quiz item that does not exist (→ 404)
+├── NotFound          a document, session, quiz item or course that does not exist (→ 404)
+│   └── NoDocuments   the course exists but holds no documents yet (→ 404, or 409)
 └── Unavailable       a dependency the answer needs is not ready (index, model) (→ 503)
 """
 
@@ -19,6 +20,12 @@ class InvalidInput(TutorError):
 
 class NotFound(TutorError):
     """The named document, session or item does not exist."""
+
+
+class NoDocuments(NotFound):
+    """A course without documents was asked a question or for a quiz: a teacher must upload
+    one first. A NotFound, so an adapter that does not know it answers 404; one that does
+    may answer 409 (the course is in a state that cannot answer)."""
 
 
 class Unavailable(TutorError):

@@ -1,4 +1,5 @@
-"""What the service accepts from a learner: session ids, and text within the length limits."""
+"""What the service accepts from a learner: session ids, course ids, and text within the
+length limits."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from .errors import InvalidInput
 from .text import ANSWER_CHARS, QUESTION_CHARS, TOPIC_CHARS
 
 SESSION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+# A course id names a folder and a key prefix, so nothing but a slug: no '.', '/' or ':'.
+COURSE_ID = re.compile(r"[a-z0-9-]{1,64}")
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,14 @@ def check_session_id(session_id: str | None) -> str:
             "starting with a letter or digit"
         )
     return session_id
+
+
+def check_course_id(course_id: object) -> str:
+    """A valid course id (InvalidInput naming what is allowed otherwise)."""
+    if not isinstance(course_id, str) or not COURSE_ID.fullmatch(course_id):
+        shown = repr(course_id)[:80]
+        raise InvalidInput(f"a course id is 1-64 lowercase letters, digits and '-'; got {shown}")
+    return course_id
 
 
 def check_text(name: str, value: object, limit: int, *, allow_empty: bool = False) -> str:

@@ -2,8 +2,8 @@
 
 Each seam is small, so a second implementation (a hashing embedder in tests, Redis instead of
 SQLite) is a small class. State is split by owner (sessions, progress, keys, audit, links,
-corrections, rate buckets); `StateStore` is all the owners' parts that one backend provides
-together.
+corrections, the course catalog, rate buckets); `StateStore` is all the owners' parts that one
+backend provides together.
 """
 
 from __future__ import annotations
@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from .domain import (
+    DEFAULT_COURSE,
     ApiKey,
     Attempt,
     AuditFilter,
     AuditRecord,
     Correction,
+    CourseInfo,
+    Grant,
     QuizItem,
     RateDecision,
     Review,
@@ -97,9 +100,17 @@ class ProgressStore(Protocol):
 
 
 class KeyStore(Protocol):
-    """API keys: only their hashes, their roles and whether they were revoked."""
+    """API keys: only their hashes, their roles, the courses they are for and whether they
+    were revoked. Keys kept before courses existed read as keys of the default course."""
 
-    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+    def add_key(
+        self,
+        name: str,
+        role: str,
+        key_hash: str,
+        at: float,
+        courses: tuple[str, ...] = (DEFAULT_COURSE,),
+    ) -> None:
         """Store a new key's hash; a name already in use raises InvalidInput."""
         ...
 
@@ -109,6 +120,10 @@ class KeyStore(Protocol):
 
     def role_of(self, key_hash: str) -> str | None:
         """The role of an active key, None for an unknown or revoked one."""
+        ...
+
+    def grant_of(self, key_hash: str) -> Grant | None:
+        """The role and courses of an active key, None for an unknown or revoked one."""
         ...
 
 
@@ -148,12 +163,41 @@ class CorrectionStore(Protocol):
         ...
 
 
+class CourseCatalog(Protocol):
+    """The deployment's courses other than the default one (kept in the deployment-wide
+    store, so every replica sees the same list)."""
+
+    def add_course(self, course: CourseInfo) -> None:
+        """Record a new course; an id already in use raises InvalidInput."""
+        ...
+
+    def remove_course(self, course_id: str) -> bool:
+        """Whether there was one to remove."""
+        ...
+
+    def courses(self) -> list[CourseInfo]:
+        """Every course, oldest first."""
+        ...
+
+    def course_info(self, course_id: str) -> CourseInfo | None: ...
+
+
 class StateStore(
-    SessionStore, ProgressStore, KeyStore, AuditLog, LinkStore, CorrectionStore, Protocol
+    SessionStore,
+    ProgressStore,
+    KeyStore,
+    AuditLog,
+    LinkStore,
+    CorrectionStore,
+    CourseCatalog,
+    Protocol,
 ):
     """Every owner's state in one backend (`tutor.stores.open_store(url)` opens one).
 
     Every write is durable when the call returns: an acknowledged attempt survives a crash.
+    The deployment-wide store keeps keys, rate buckets and the course catalog besides the
+    default course's learner state; each other course's learner state is a store of its own
+    (`tutor.stores.course_store_url`), whose keys and catalog stay empty.
     """
 
     def close(self) -> None: ...

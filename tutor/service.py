@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -24,19 +24,20 @@ from .domain import (
     Correction,
     Document,
     Grade,
+    Grant,
     PinnedCorrection,
     Progress,
     QuizItem,
     Turn,
 )
 from .embedding import batchers
-from .errors import InvalidInput, NotFound, Unavailable
+from .errors import InvalidInput, NoDocuments, NotFound, Unavailable
 from .evidence import measure
 from .library import DocumentDesk, IndexState
 from .limits import Limits, check_question, check_session_id, check_text
 from .observe import NO_OBSERVER, Observer
 from .operations import Operations
-from .ports import DocumentLibrary, Embedder, StateStore
+from .ports import DocumentLibrary, Embedder, KeyStore, StateStore
 from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
@@ -66,7 +67,11 @@ class _Served:
 
 
 class Tutor(Operations, ClassReports):
-    """Answers questions with citations and keeps each session's conversation."""
+    """Answers questions with citations and keeps each session's conversation.
+
+    One course's tutor: `store` keeps its learners' state. Keys are the deployment's: in
+    `keys` when given (a course other than the default one), else in `store`.
+    """
 
     def __init__(
         self,
@@ -74,6 +79,7 @@ class Tutor(Operations, ClassReports):
         embedder: Embedder,
         store: StateStore,
         *,
+        keys: KeyStore | None = None,
         weights: RetrievalWeights | None = None,
         policy: AbstentionPolicy | None = None,
         limits: Limits | None = None,
@@ -88,12 +94,12 @@ class Tutor(Operations, ClassReports):
         self._served = self._serving(course)
         self.limits = limits or Limits()
         self.clock = clock
-        self.key_ring = KeyRing(store, clock)
+        self.key_ring = KeyRing(keys if keys is not None else store, clock)
         self.desk: DocumentDesk | None = None
         self._store_warned_at = float("-inf")
         self.observer: Observer = NO_OBSERVER
         self._known_keys: list[ApiKey] | None = None  # the last key list the store gave
-        self._known_roles: dict[str, tuple[str, float]] = {}  # key hash -> (role, checked at)
+        self._known_grants: dict[str, tuple[Grant, float]] = {}  # key hash -> (grant, at)
 
     def _serving(self, course: Course) -> _Served:
         weights = self._weights or weights_from(course.ranking)
@@ -227,6 +233,7 @@ class Tutor(Operations, ClassReports):
     def _answer(self, question: str, session_id: str | None, served: _Served) -> Answer:
         text = check_question(question, self.limits)
         sid = check_session_id(session_id)
+        _has_documents(served.course)
         no_history: list[Turn] = []
         history = self._unremembered(lambda: self.store.history(sid, HISTORY_TURNS), no_history)
         followup = followup_context(text, history)
@@ -293,9 +300,10 @@ class Tutor(Operations, ClassReports):
 
     # Keys, audit and review, for LMS administrators and teachers
 
-    def create_key(self, name: str, role: str) -> str:
-        """A new API key; it is shown once, only its hash is kept."""
-        return self.key_ring.create(name, role)
+    def create_key(self, name: str, role: str, courses: Sequence[str] | None = None) -> str:
+        """A new API key for `courses` (none named: the default course; an admin key: every
+        course); it is shown once, only its hash is kept."""
+        return self.key_ring.create(name, role, courses)
 
     def revoke_key(self, name: str) -> None:
         self.key_ring.revoke(name)
@@ -310,22 +318,27 @@ class Tutor(Operations, ClassReports):
         return list(self._known_keys)
 
     def role_of(self, key: str) -> str | None:
-        """A key's role. While the state store is down, a key found valid in the last
-        KEY_GRACE seconds keeps its role, so learners can still ask; an unknown key is refused
-        (503) rather than let through."""
+        """A key's role, whichever courses it is for (see `grant_of`)."""
+        grant = self.grant_of(key)
+        return grant.role if grant is not None else None
+
+    def grant_of(self, key: str) -> Grant | None:
+        """A key's role and courses. While the state store is down, a key found valid in the
+        last KEY_GRACE seconds keeps its grant, so learners can still ask; an unknown key is
+        refused (503) rather than let through."""
         digest = key_hash(key)
         try:
-            role = self.key_ring.role_of(key)
+            grant = self.key_ring.grant_of(key)
         except Unavailable:
-            known = self._known_roles.get(digest)
+            known = self._known_grants.get(digest)
             if known is None or self.clock() - known[1] > KEY_GRACE:
                 raise
             return known[0]
-        if role is None:
-            self._known_roles.pop(digest, None)
+        if grant is None:
+            self._known_grants.pop(digest, None)
         else:
-            self._known_roles[digest] = (role, self.clock())
-        return role
+            self._known_grants[digest] = (grant, self.clock())
+        return grant
 
     def audit(self, query: AuditFilter) -> list[AuditRecord]:
         return self.store.audit(query)
@@ -395,6 +408,7 @@ class Tutor(Operations, ClassReports):
         sid = check_session_id(session_id)
         if kind is not None and kind not in tuple(QuizKind):
             raise InvalidInput(f"kind must be one of {', '.join(QuizKind)}; got {kind!r}")
+        _has_documents(self.course)
         items = self.quizzes.items
         if topic is not None and topic.strip():
             items = self._on_topic(check_text("topic", topic, self.limits.max_topic_chars))
@@ -492,3 +506,10 @@ class Tutor(Operations, ClassReports):
             if title not in titles:
                 titles.append(title)
         return titles[:count]
+
+
+def _has_documents(course: Course) -> None:
+    """Refuse to answer from a course without documents (a new course): NoDocuments says a
+    teacher must upload one, which a refusal to answer would not."""
+    if not course.passages:
+        raise NoDocuments("this course has no documents yet; a teacher must upload one first")

@@ -39,6 +39,20 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("data"), description="index files and the state database")
     corpus_dir: Path = Field(Path("corpus"), description="the course's .txt and .md files")
+    courses_dir: Path | None = Field(
+        None,
+        description="where courses other than the default one keep their documents, index "
+        "and (with SQLite) learner state, a folder each; default <data_dir>/courses. Replicas "
+        "mount one shared volume here",
+    )
+    course_memory_mb: int = Field(
+        512,
+        ge=0,
+        le=1_000_000,
+        description="memory the loaded courses' indexes may take together; past it the least "
+        "recently used course is unloaded (never the default one), and loaded again on its "
+        "next question",
+    )
     model_path: Path | None = Field(
         None, description="a sentence-transformers model folder; default: the bundled MiniLM"
     )
@@ -168,6 +182,10 @@ class Settings(BaseSettings):
             return self.lexicon_dir
         cache = user_cache_dir()
         return cache / "tutor" / "lexicon" if cache is not None else self.data_dir / "lexicon"
+
+    def courses_root(self) -> Path:
+        """`courses_dir`, else the folder `courses` in the data folder."""
+        return self.courses_dir or self.data_dir / "courses"
 
     def store_url(self) -> str:
         """`state_url`, else the SQLite file in the data folder."""

@@ -1,8 +1,10 @@
 """What teachers and LMS administrators work with: API keys, the audit log, unanswered topics.
 
-Keys are random tokens shown once; only their SHA-256 is stored. Questions the tutor did not
-answer are grouped by meaning (greedy clustering of their embeddings), so a teacher sees
-"what students asked that the course doesn't cover" as a handful of topics, not a list.
+Keys are random tokens shown once; only their SHA-256 is stored. A student or teacher key is
+for the courses it names (the default course when it names none); an admin key spans every
+course. Questions the tutor did not answer are grouped by meaning (greedy clustering of their
+embeddings), so a teacher sees "what students asked that the course doesn't cover" as a
+handful of topics, not a list.
 """
 
 from __future__ import annotations
@@ -11,16 +13,17 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .domain import ApiKey, AuditRecord, Citation
+from .domain import DEFAULT_COURSE, ApiKey, AuditRecord, Citation, Grant
 from .errors import InvalidInput, NotFound
+from .limits import check_course_id
 from .ports import Embedder, KeyStore
 
-ROLES = ("student", "teacher")
+ROLES = ("student", "teacher", "admin")
 KEY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 SAME_TOPIC = 0.55  # cosine above which two unanswered questions are one topic
 
@@ -42,17 +45,34 @@ def check_key_request(name: str, role: str) -> None:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}; got {role!r}")
 
 
+def key_courses(role: str, courses: Sequence[str] | None) -> tuple[str, ...]:
+    """The courses a new key of `role` is for: those named (checked, without repeats), the
+    default course when none is named, and none (every course) for an admin key."""
+    if role == "admin":
+        if courses:
+            raise InvalidInput("an admin key spans every course; name no course for it")
+        return ()
+    if courses is None:
+        return (DEFAULT_COURSE,)
+    if isinstance(courses, str) or not courses:
+        raise InvalidInput(f"a {role} key is for at least one course; got {courses!r}")
+    return tuple(dict.fromkeys(check_course_id(c) for c in courses))
+
+
 class KeyRing:
-    """API keys over a key store: create (shown once), list, revoke, look up a role."""
+    """API keys over a key store: create (shown once), list, revoke, look up a grant."""
 
     def __init__(self, store: KeyStore, clock: Callable[[], float] = time.time):
         self.store = store
         self.clock = clock
 
-    def create(self, name: str, role: str) -> str:
+    def create(self, name: str, role: str, courses: Sequence[str] | None = None) -> str:
+        """A new key for `courses` (see `key_courses`); whether they exist is the caller's
+        to check (`tutor.Campus.create_key` does)."""
         check_key_request(name, role)
+        scoped = key_courses(role, courses)
         key = new_key()
-        self.store.add_key(name, role, key_hash(key), self.clock())
+        self.store.add_key(name, role, key_hash(key), self.clock(), scoped)
         return key
 
     def revoke(self, name: str) -> None:
@@ -62,9 +82,9 @@ class KeyRing:
     def list(self) -> list[ApiKey]:
         return self.store.keys()
 
-    def role_of(self, key: str) -> str | None:
-        """The role of an active key; None when it is unknown or revoked."""
-        return self.store.role_of(key_hash(key)) if key else None
+    def grant_of(self, key: str) -> Grant | None:
+        """The role and courses of an active key; None when it is unknown or revoked."""
+        return self.store.grant_of(key_hash(key)) if key else None
 
 
 def citation_holds(document_text: str | None, c: Citation) -> bool:

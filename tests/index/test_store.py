@@ -44,6 +44,7 @@ INDEX_FILES = {
     "context.faiss",
     "vocabulary.json",
     "vocabulary.npy",
+    "quiz-bank.json",
 }
 
 COLD_WAR = """# The Cold War

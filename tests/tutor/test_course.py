@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import make_course
-from tutor import NotFound
+from tutor import Course, NoDocuments, NotFound, Tutor
 from tutor.answer_types import AnswerType
+from tutor.fakes import HashingEmbedder
+from tutor.stores.memory import MemoryStateStore
 from tutor.text import stem
 
 FILES = {
@@ -96,3 +98,17 @@ def test_passage_at_finds_the_first_sentence_overlapping_a_span() -> None:
     assert course.passage_at("a", first.end, second.start + 1) == second  # the gap, then in
     assert course.passage_at("a", third.end + 5, third.end + 9) is None
     assert course.passage_at("other", 0, 5) is None
+
+
+def test_a_course_without_documents_says_so_instead_of_answering() -> None:
+    embedder = HashingEmbedder()
+    tutor = Tutor(Course.empty(embedder.dim), embedder, MemoryStateStore())
+    tutor.prepare_quizzes()
+    assert tutor.documents() == [] and tutor.quiz_items() == [] and tutor.index_size() == 0
+    assert tutor.index_state().version == "empty"
+    with pytest.raises(NoDocuments, match="no documents yet"):
+        tutor.ask("When was the wall built?")
+    with pytest.raises(NoDocuments):
+        tutor.quiz("s1")
+    assert issubclass(NoDocuments, NotFound)  # adapters that do not know it answer 404
+    assert tutor.progress("s1").attempts == 0

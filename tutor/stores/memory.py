@@ -7,11 +7,14 @@ import dataclasses
 import threading
 
 from ..domain import (
+    DEFAULT_COURSE,
     ApiKey,
     Attempt,
     AuditFilter,
     AuditRecord,
     Correction,
+    CourseInfo,
+    Grant,
     QuizItem,
     Review,
     Turn,
@@ -34,6 +37,7 @@ class MemoryStateStore:
         self._keys: dict[str, tuple[ApiKey, str]] = {}
         self._audit: list[AuditRecord] = []
         self._corrections: dict[str, Correction] = {}
+        self._courses: dict[str, CourseInfo] = {}
         self._lock = threading.Lock()
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
@@ -93,11 +97,18 @@ class MemoryStateStore:
         with self._lock:
             return self._links.get((kind, key))
 
-    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
+    def add_key(
+        self,
+        name: str,
+        role: str,
+        key_hash: str,
+        at: float,
+        courses: tuple[str, ...] = (DEFAULT_COURSE,),
+    ) -> None:
         with self._lock:
             if name in self._keys:
                 raise InvalidInput(f"a key named {name!r} exists already")
-            self._keys[name] = (ApiKey(name, role, at), key_hash)
+            self._keys[name] = (ApiKey(name, role, at, courses=tuple(courses)), key_hash)
 
     def revoke_key(self, name: str) -> bool:
         with self._lock:
@@ -112,10 +123,14 @@ class MemoryStateStore:
             return [k for k, _ in self._keys.values()]
 
     def role_of(self, key_hash: str) -> str | None:
+        grant = self.grant_of(key_hash)
+        return grant.role if grant else None
+
+    def grant_of(self, key_hash: str) -> Grant | None:
         with self._lock:
             for key, digest in self._keys.values():
                 if digest == key_hash and not key.revoked:
-                    return key.role
+                    return Grant(key.role, key.courses)
             return None
 
     def record_answer(self, record: AuditRecord) -> int:
@@ -149,6 +164,24 @@ class MemoryStateStore:
     def remove_correction(self, correction_id: str) -> bool:
         with self._lock:
             return self._corrections.pop(correction_id, None) is not None
+
+    def add_course(self, course: CourseInfo) -> None:
+        with self._lock:
+            if course.course_id in self._courses:
+                raise InvalidInput(f"a course {course.course_id!r} exists already")
+            self._courses[course.course_id] = course
+
+    def remove_course(self, course_id: str) -> bool:
+        with self._lock:
+            return self._courses.pop(course_id, None) is not None
+
+    def courses(self) -> list[CourseInfo]:
+        with self._lock:
+            return sorted(self._courses.values(), key=lambda c: (c.created_at, c.course_id))
+
+    def course_info(self, course_id: str) -> CourseInfo | None:
+        with self._lock:
+            return self._courses.get(course_id)
 
     def close(self) -> None:
         pass

@@ -17,8 +17,9 @@ reads are one command):
                                          so a class's attempts since a time are found
     links.py     P:links:{kind}          hash key -> value
     corrections.py P:corrections         hash correction id -> correction (JSON)
-    keys.py      P:keys / P:key-hashes   hash name -> key, hash key_hash -> name;
+    keys.py      P:keys / P:key-hashes   hash name -> key (role, courses), hash key_hash -> name;
                  P:keys-revoked          a set of names
+    courses.py   P:courses               hash course id -> title and creation time (JSON)
     audit.py     P:audit:next            the last audit id handed out (INCR)
                  P:audit:{id}            hash, one audit record
                  P:audit-by:time         sorted set id by `at`; P:audit-by:session:{s},
@@ -32,14 +33,19 @@ never leaves half of it. Durability is Redis's: run it with `appendonly yes` (an
 `appendfsync always` for the protocol's "acknowledged means durable") when progress matters.
 Any Redis failure becomes `Unavailable`, whose message names neither the URL nor a password
 (`connection.py`).
+
+A course other than the default keeps its learner state under P + "c:{course_id}:" (see
+`tutor.stores.course_store_url`); no key of the deployment's own starts with "c:", so
+`drop_prefix` of a course's URL deletes that course's keys and nothing else.
 """
 
 from __future__ import annotations
 
 from ...errors import InvalidInput
 from .audit import RedisAudit
-from .connection import DEFAULT_PREFIX, RETRY_AFTER_S, split_url
+from .connection import DEFAULT_PREFIX, RETRY_AFTER_S, RedisConnection, split_url
 from .corrections import RedisCorrections
+from .courses import RedisCourses
 from .keys import RedisKeys
 from .links import RedisLinks
 from .progress import RedisProgress
@@ -47,10 +53,10 @@ from .sessions import KEEP_TURNS, RedisSessions
 
 
 class RedisStateStore(
-    RedisSessions, RedisProgress, RedisKeys, RedisAudit, RedisLinks, RedisCorrections
+    RedisSessions, RedisProgress, RedisKeys, RedisAudit, RedisLinks, RedisCorrections, RedisCourses
 ):
-    """Sessions, progress, keys, the audit log, links and corrections in Redis, under one
-    key prefix."""
+    """Sessions, progress, keys, the audit log, links, corrections and the course catalog in
+    Redis, under one key prefix."""
 
     def __init__(
         self,
@@ -66,4 +72,13 @@ class RedisStateStore(
         self.keep_turns = keep_turns
 
 
-__all__ = ["DEFAULT_PREFIX", "RedisStateStore", "split_url"]
+def drop_prefix(url: str) -> int:
+    """Delete every key under the URL's prefix (a removed course's state); how many."""
+    store = RedisConnection(url)
+    try:
+        return store.drop_all()
+    finally:
+        store.close()
+
+
+__all__ = ["DEFAULT_PREFIX", "RedisStateStore", "drop_prefix", "split_url"]

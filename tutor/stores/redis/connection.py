@@ -127,6 +127,23 @@ class RedisConnection:
                 self._scripts[script] = self._redis.register_script(script)
             return self._scripts[script](keys=keys, args=args)
 
+    def drop_all(self) -> int:
+        """Delete every key under this prefix; how many. Not atomic: for a prefix nobody
+        writes to any more (a removed course)."""
+        # SCAN's MATCH is a glob: a prefix holding * ? [ ] or \ must not match other prefixes
+        pattern = "".join("\\" + ch if ch in "*?[]\\" else ch for ch in self.prefix) + "*"
+        dropped = 0
+        with self._reachable():
+            batch: list[str] = []
+            for key in self._redis.scan_iter(match=pattern, count=1000):
+                batch.append(key)
+                if len(batch) == 500:
+                    dropped += int(self._redis.unlink(*batch))
+                    batch.clear()
+            if batch:
+                dropped += int(self._redis.unlink(*batch))
+        return dropped
+
     def close(self) -> None:
         # Only local sockets close, so nothing can be lost; later calls reconnect, as the
         # SQLite store reopens its connections.

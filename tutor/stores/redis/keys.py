@@ -1,10 +1,15 @@
-"""API keys in Redis: hashes and roles, never the keys."""
+"""API keys in Redis: hashes, roles and courses, never the keys.
+
+A key's body is JSON: {"role", "created_at", "courses"}. Bodies written before courses existed
+have no "courses"; they read as keys of the default course, so nothing needs rewriting.
+"""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from ...domain import ApiKey
+from ...domain import DEFAULT_COURSE, ApiKey, Grant
 from ...errors import InvalidInput
 from .connection import RedisConnection
 
@@ -20,18 +25,29 @@ _REVOKE_KEY = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 return redis.call('SADD', KEYS[2], ARGV[1])
 """
-_ROLE_OF = """
+_BODY_OF = """
 local name = redis.call('HGET', KEYS[1], ARGV[1])
 if not name or redis.call('SISMEMBER', KEYS[3], name) == 1 then return false end
 return redis.call('HGET', KEYS[2], name)
 """
 
 
+def _courses(body: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(c) for c in body.get("courses", [DEFAULT_COURSE]))
+
+
 class RedisKeys(RedisConnection):
     """`KeyStore` under P:keys (name -> key), P:key-hashes (hash -> name), P:keys-revoked."""
 
-    def add_key(self, name: str, role: str, key_hash: str, at: float) -> None:
-        body = json.dumps({"role": role, "created_at": at})
+    def add_key(
+        self,
+        name: str,
+        role: str,
+        key_hash: str,
+        at: float,
+        courses: tuple[str, ...] = (DEFAULT_COURSE,),
+    ) -> None:
+        body = json.dumps({"role": role, "created_at": at, "courses": list(courses)})
         keys = [self._key("keys"), self._key("key-hashes")]
         if not self._eval(_ADD_KEY, keys, [name, key_hash, body]):
             # like SQLite's UNIQUE constraints: the name, or (vanishingly rarely) the hash
@@ -48,10 +64,25 @@ class RedisKeys(RedisConnection):
         keys = []
         for name, raw in found.items():
             body = json.loads(raw)
-            keys.append(ApiKey(name, body["role"], float(body["created_at"]), name in revoked))
+            keys.append(
+                ApiKey(
+                    name,
+                    body["role"],
+                    float(body["created_at"]),
+                    name in revoked,
+                    _courses(body),
+                )
+            )
         return sorted(keys, key=lambda k: (k.created_at, k.name))
 
     def role_of(self, key_hash: str) -> str | None:
+        grant = self.grant_of(key_hash)
+        return grant.role if grant else None
+
+    def grant_of(self, key_hash: str) -> Grant | None:
         keys = [self._key("key-hashes"), self._key("keys"), self._key("keys-revoked")]
-        raw = self._eval(_ROLE_OF, keys, [key_hash])
-        return str(json.loads(raw)["role"]) if raw else None
+        raw = self._eval(_BODY_OF, keys, [key_hash])
+        if not raw:
+            return None
+        body = json.loads(raw)
+        return Grant(str(body["role"]), _courses(body))

@@ -51,6 +51,8 @@ class SQLiteConnection:
     (its `SCHEMA`) and methods, and `SQLiteStateStore` puts them together."""
 
     SCHEMA = ""  # the tables, created on first use
+    # then each of these brings a file made by an older version up to date (idempotent)
+    MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = ()
 
     def __init__(self, path: Path):
         self.path = path
@@ -98,6 +100,8 @@ class SQLiteConnection:
                 if self._identity is None:
                     with conn:
                         conn.executescript(self.SCHEMA)
+                    for migrate in self.MIGRATIONS:
+                        migrate(conn)
             except BaseException:
                 conn.close()
                 raise
