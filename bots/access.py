@@ -1,22 +1,35 @@
-"""Who may call what: API keys for students and teachers, and keys kept out of logs.
+"""Who may call what: API keys scoped to courses, and keys kept out of logs.
 
-Student endpoints are open while no key has ever been created and TUTOR_REQUIRE_API_KEY is
-off (a teacher's laptop); otherwise they need a valid key. Teacher endpoints always need a
-teacher key: 401 without a valid key, 403 with a student's.
+A key has a role and the courses it is for (`tutor.Grant`): a student key may ask, take
+quizzes and read documents in the courses it names; a teacher key may also change and review
+them; an admin key may do all of that in every course, and create and remove courses and
+keys. The checks for a route of course C, in this order:
+
+    no key                  student routes are open while no key has ever been created and
+                            TUTOR_REQUIRE_API_KEY is off (a teacher's laptop); the default
+                            course's documents are always open; anything else is 401
+    unknown or revoked key  401
+    a key not for C         403, whether C exists or not: a key learns nothing of the ids of
+                            courses it is not for
+    a key for C, short of the route's role
+                            403
+    C unknown               404 (to an admin key, a key naming a course removed since, or
+                            the open service)
+
+These are plain functions of the request; `deps` makes FastAPI dependencies of them.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import HTTPException, Request
 
-from tutor import Tutor
+from tutor import DEFAULT_COURSE, Campus, Grant, Settings
 
-from .deps import TutorDep, settings_of
-
+STUDENT, TEACHER, ADMIN = "student", "teacher", "admin"
+_WANTED = {STUDENT: "an API key", TEACHER: "a teacher's key", ADMIN: "an admin key"}
 _KEY_IN_URL = re.compile(r"([?&]key=)[^&\s\"]+")
 
 
@@ -31,43 +44,61 @@ def _unauthorised(detail: str) -> HTTPException:
     return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "ApiKey"})
 
 
-def student_role(request: Request, tutor: TutorDep) -> str | None:
-    """The caller's role; None on an open service without a key."""
-    key = key_from(request)
-    if key:
-        role = tutor.role_of(key)
-        if role is None:
-            raise _unauthorised("the API key is invalid or revoked")
-        return role
-    if settings_of(request).require_api_key or tutor.keys():
-        raise _unauthorised("an API key is required: send it in the X-API-Key header")
-    return None
-
-
-def teacher_role(request: Request, tutor: TutorDep) -> str:
-    return _teacher(request, tutor, allow_query=False)
-
-
-def teacher_page_role(request: Request, tutor: TutorDep) -> str:
-    """As teacher_role, also taking ?key= (the review page is opened in a browser)."""
-    return _teacher(request, tutor, allow_query=True)
-
-
-def _teacher(request: Request, tutor: Tutor, *, allow_query: bool) -> str:
+def _grant(request: Request, campus: Campus, need: str, *, allow_query: bool) -> Grant:
+    """The grant of the key sent; 401 without a valid one."""
     key = key_from(request, allow_query=allow_query)
     if not key:
-        raise _unauthorised("a teacher's API key is required")
-    role = tutor.role_of(key)
-    if role is None:
+        raise _unauthorised(f"{_WANTED[need]} is required: send it in the X-API-Key header")
+    grant = campus.grant_of(key)
+    if grant is None:
         raise _unauthorised("the API key is invalid or revoked")
-    if role != "teacher":
+    return grant
+
+
+def is_open(settings: Settings, campus: Campus) -> bool:
+    """Whether student routes take callers without a key: no key was ever created and
+    TUTOR_REQUIRE_API_KEY is off."""
+    return not settings.require_api_key and not campus.keys()
+
+
+def grant_in(
+    request: Request,
+    settings: Settings,
+    campus: Campus,
+    course_id: str,
+    need: str,
+    *,
+    allow_query: bool = False,
+) -> Grant | None:
+    """The caller's grant when it may do what role `need` does in `course_id`; None for a
+    caller without a key on the open service (student routes only). 401 or 403 otherwise."""
+    keyless = not key_from(request, allow_query=allow_query)
+    if need == STUDENT and keyless and is_open(settings, campus):
+        return None
+    grant = _grant(request, campus, need, allow_query=allow_query)
+    if not grant.allows(course_id):
+        raise HTTPException(403, detail="this key is not for this course")
+    if need == TEACHER and not grant.teaches(course_id):
         raise HTTPException(403, detail="this needs a teacher's key")
-    return role
+    return grant
 
 
-StudentAccess = Annotated[str | None, Depends(student_role)]
-TeacherAccess = Annotated[str, Depends(teacher_role)]
-TeacherPageAccess = Annotated[str, Depends(teacher_page_role)]
+def reader_grant(
+    request: Request, settings: Settings, campus: Campus, course_id: str
+) -> Grant | None:
+    """Reading a course's documents: open for the default course (as it always was), a
+    student's right elsewhere."""
+    if course_id == DEFAULT_COURSE:
+        return None
+    return grant_in(request, settings, campus, course_id, STUDENT)
+
+
+def admin_grant(request: Request, campus: Campus) -> Grant:
+    """Managing courses and keys: an admin key (401 without a valid key, 403 with another)."""
+    grant = _grant(request, campus, ADMIN, allow_query=False)
+    if grant.role != ADMIN:
+        raise HTTPException(403, detail="this needs an admin key")
+    return grant
 
 
 class RedactKeys(logging.Filter):

@@ -59,7 +59,7 @@ class BodyLimitMiddleware:
         max_bytes: int,
         drain_bytes: int = 16 * 1024 * 1024,
         drain_seconds: float = 10.0,
-        larger: dict[str, int] | None = None,
+        larger: Callable[[str], int | None] | None = None,
     ):
         if max_bytes < 1:
             raise ValueError(f"max_bytes must be at least 1, got {max_bytes}")
@@ -67,7 +67,7 @@ class BodyLimitMiddleware:
         self.max_bytes = max_bytes
         self.drain_bytes = drain_bytes
         self.drain_seconds = drain_seconds
-        self.larger = larger or {}  # paths that take more (a document upload)
+        self.larger = larger  # a path's own limit, if it takes more (a document upload)
 
     async def _too_large(
         self, send: Send, receive: Receive, *, unread: bool, remaining: int | None, limit: int
@@ -106,7 +106,8 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
+        own = self.larger(scope.get("path", "")) if self.larger is not None else None
+        limit = self.max_bytes if own is None else own
         headers = scope.get("headers", ())
         declared = [v for k, v in headers if k == b"content-length"]
         if declared:

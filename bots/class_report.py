@@ -18,8 +18,7 @@ from pydantic import BaseModel, Field
 
 from tutor import ClassReport, MissedItem, SectionReport, UncoveredTopic
 
-from .access import TeacherAccess
-from .deps import TutorDep
+from .deps import TeacherAccess, TutorDep
 from .teacher import iso, parse_since, text_or_errors
 
 router = APIRouter()
@@ -137,7 +136,7 @@ def report_csv(report: ClassReportOut) -> str:
 
 
 @router.get(
-    "/v1/class/report",
+    "/class/report",
     tags=["teachers"],
     response_model=ClassReportOut,
     responses=text_or_errors("text/csv", "the report as JSON, or one row a section in CSV"),

@@ -239,23 +239,23 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
 
     from .allocator import start_trimming
     from .http_app import create_app
-    from .wiring import Background, build_tutor
+    from .wiring import Background, build_campus
 
     host = args.host or settings.host
     port = args.port or settings.port
     # built before the server starts, so a broken index is one clear line and exit code 2,
-    # not a traceback inside the server's start-up
+    # not a traceback inside the server's start-up; other courses load on their first question
     later: Background = []
-    tutor = build_tutor(settings, progress=True, background=later)
+    campus = build_campus(settings, progress=True, background=later)
     trimming = start_trimming()
     try:
         uvicorn.run(
-            create_app(settings, tutor, background=later), host=host, port=port, log_level="info"
+            create_app(settings, campus, background=later), host=host, port=port, log_level="info"
         )
     finally:
         if trimming is not None:
             trimming.set()
-        tutor.close()
+        campus.close()
     return 0
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Path, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -19,7 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tutor import (
     NO_OBSERVER,
+    Campus,
     InvalidInput,
+    NoDocuments,
     NotFound,
     Settings,
     TooLarge,
@@ -29,33 +32,31 @@ from tutor import (
     Unsupported,
 )
 
-from .access import StudentAccess, redact_access_log, student_role
+from .access import redact_access_log
 from .asgi import BodyLimitMiddleware
-from .deps import TutorDep
+from .deps import course_param
 from .metrics import install_metrics
 from .ratelimit import RateLimitMiddleware
-from .schemas import (
-    OPEN_ERRORS,
-    STUDENT_ERRORS,
-    AnswerRequest,
-    AskRequest,
-    AskResponse,
-    DocumentOut,
-    DocumentSummary,
-    GradeOut,
-    ProgressOut,
-    QuizItemOut,
-    QuizRequest,
-)
+from .schemas import problems
 
 log = logging.getLogger(__name__)
 
 # the more particular errors first: the first class an error is an instance of gives its status
-_STATUS = {TooLarge: 413, Unsupported: 415, InvalidInput: 400, NotFound: 404, Unavailable: 503}
-# Ids in paths: longer than any real one is refused (422) before it reaches the core.
-DocId = Annotated[str, Path(max_length=200)]
-QuizId = Annotated[str, Path(max_length=64)]
-SessionId = Annotated[str, Path(max_length=128)]
+_STATUS = {
+    TooLarge: 413,
+    Unsupported: 415,
+    InvalidInput: 400,
+    NoDocuments: 409,  # a NotFound: the course is there, its documents are not yet
+    NotFound: 404,
+    Unavailable: 503,
+}
+# Where a course's routes are mounted besides /v1 (the default course's, as before courses).
+COURSE_ROOT = "/v1/courses/{course_id}"
+# What a course route may answer besides its own statuses: a key for another course (403),
+# an unknown course (404), a course without documents yet (409).
+COURSE_ERRORS = problems(401, 403, 404, 409)
+# Document uploads take a larger body: the file plus a little multipart framing.
+UPLOAD_PATH = re.compile(r"/v1/(?:courses/[^/]+/)?documents")
 
 
 class ProblemResponse(JSONResponse):
@@ -104,12 +105,14 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
 
 def create_app(
     settings: Settings | None = None,
-    tutor: Tutor | None = None,
+    tutor: Tutor | Campus | None = None,
     background: list[Callable[[], object]] | None = None,
 ) -> FastAPI:
-    """The ASGI app. Pass a ready `tutor` (tests), or settings to build one on start-up.
+    """The ASGI app. Pass a ready `tutor` or campus (tests, `tutor serve`), or settings to
+    build the campus on start-up. A tutor passed alone is the default course of a campus
+    made around it (`wiring.campus_of`). What is passed in is the caller's to close.
 
-    `background`: work `build_tutor` left for later (see wiring), started once the app is up.
+    `background`: work `build_campus` left for later (see wiring), started once the app is up.
     """
     config = settings or Settings()
     later = background if background is not None else []
@@ -118,16 +121,21 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         redact_access_log()  # keys passed as ?key= must not reach the access log
         observer = app.state.metrics or NO_OBSERVER
-        if tutor is not None:
-            app.state.tutor = tutor
-            tutor.observe(observer)
-        else:
-            from .wiring import build_tutor
+        from .wiring import build_campus, campus_of
 
-            app.state.tutor = await run_in_threadpool(
-                build_tutor, config, background=later, observer=observer
+        if isinstance(tutor, Campus):
+            campus = tutor
+            campus.default.observe(observer)
+        elif tutor is not None:
+            tutor.observe(observer)
+            campus = campus_of(tutor, config)
+        else:
+            campus = await run_in_threadpool(
+                build_campus, config, background=later, observer=observer
             )
-        bot = await start_webhook_bot(config, app.state.tutor) if config.telegram_webhook else None
+        app.state.campus = campus
+        # Telegram (webhook or polling) serves the default course
+        bot = await start_webhook_bot(config, campus.default) if config.telegram_webhook else None
         app.state.telegram = bot
         if later:  # the server listens a moment after this
             from .wiring import start_background
@@ -141,7 +149,7 @@ def create_app(
                 await bot.shutdown()
             app.state.rate_limiter.close()
             if tutor is None:
-                app.state.tutor.close()
+                campus.close()
 
     app = FastAPI(
         title="Tutor",
@@ -160,7 +168,9 @@ def create_app(
         BodyLimitMiddleware,
         max_bytes=config.max_body_bytes,
         # an upload's multipart body: the file plus a little framing
-        larger={"/v1/documents": config.max_upload_bytes + 64 * 1024},
+        larger=lambda path: (
+            config.max_upload_bytes + 64 * 1024 if UPLOAD_PATH.fullmatch(path) else None
+        ),
     )
     app.add_middleware(RateLimitMiddleware, limiter=app.state.rate_limiter)
     if config.cors_origins:
@@ -178,10 +188,10 @@ def create_app(
 
     @app.exception_handler(TutorError)
     async def tutor_error(request: Request, exc: TutorError) -> JSONResponse:
-        started: Tutor | None = getattr(request.app.state, "tutor", None)
+        started: Campus | None = getattr(request.app.state, "campus", None)
         if isinstance(exc, Unavailable) and started is not None:
             # once the tutor is up, what a request finds unavailable is the state store
-            started.observer.store_failed("request_failed")
+            started.default.observer.store_failed("request_failed")
         return ProblemResponse({"detail": str(exc)}, status_code=_status_of(exc))
 
     @app.exception_handler(RequestValidationError)
@@ -205,64 +215,6 @@ def create_app(
         """200 while the process is up."""
         return {"status": "ok"}
 
-    @app.post("/v1/ask", response_model=AskResponse, responses=STUDENT_ERRORS, tags=["students"])
-    async def ask(body: AskRequest, request: Request, t: TutorDep) -> AskResponse:
-        """Answer a question with citations; pass `session_id` back to continue."""
-        channel = "widget" if request.headers.get("X-Tutor-Channel") == "widget" else "http"
-
-        def answer() -> AskResponse:
-            student_role(request, t)  # the key check reads the state store: same thread
-            return AskResponse.of(t.ask(body.question, body.session_id, channel))
-
-        # One trip to a worker thread per question, not one per blocking dependency: under
-        # load every trip queues behind the others for a thread and the GIL.
-        return await run_in_threadpool(answer)
-
-    @app.get(
-        "/v1/documents",
-        response_model=list[DocumentSummary],
-        responses=OPEN_ERRORS,
-        tags=["course"],
-    )
-    def documents(t: TutorDep) -> list[DocumentSummary]:
-        """The course documents and their sections."""
-        return [DocumentSummary.of(d) for d in t.documents()]
-
-    @app.get(
-        "/v1/documents/{doc_id}", response_model=DocumentOut, responses=OPEN_ERRORS, tags=["course"]
-    )
-    def document(doc_id: DocId, t: TutorDep) -> DocumentOut:
-        """A document's text; citation offsets refer to it."""
-        d = t.document(doc_id)
-        return DocumentOut(doc_id=d.doc_id, title=d.title, text=d.text)
-
-    @app.post("/v1/quiz", response_model=QuizItemOut, responses=STUDENT_ERRORS, tags=["quizzes"])
-    def quiz(body: QuizRequest, t: TutorDep, _: StudentAccess) -> QuizItemOut:
-        """The next quiz item: on `topic` if given, else due reviews, then new sections."""
-        item, sid = t.quiz(body.session_id, body.topic, body.kind)
-        return QuizItemOut.of(item, sid)
-
-    @app.post(
-        "/v1/quiz/{quiz_id}/answer",
-        response_model=GradeOut,
-        responses=STUDENT_ERRORS,
-        tags=["quizzes"],
-    )
-    def answer(quiz_id: QuizId, body: AnswerRequest, t: TutorDep, _: StudentAccess) -> GradeOut:
-        """Grade an attempt (any number are allowed; each is recorded)."""
-        grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id)
-        return GradeOut.of(grade, sid)
-
-    @app.get(
-        "/v1/sessions/{session_id}/progress",
-        response_model=ProgressOut,
-        responses=STUDENT_ERRORS,
-        tags=["quizzes"],
-    )
-    def session_progress(session_id: SessionId, t: TutorDep, _: StudentAccess) -> ProgressOut:
-        """Per-section attempts, first-attempt successes, mastery, and items due for review."""
-        return ProgressOut.of(t.progress(session_id))
-
     @app.post("/telegram/webhook", include_in_schema=False)
     async def telegram_webhook(request: Request) -> JSONResponse:
         """Updates from Telegram, when webhook mode is on; checked against the secret."""
@@ -283,17 +235,31 @@ def create_app(
         await bot.update_queue.put(update)
         return JSONResponse({"ok": True})
 
+    from .admin import router as admin_router
     from .class_report import router as class_router
     from .ops import router as ops_router
+    from .students import router as students_router
     from .teacher import router as teacher_router
     from .teacher_controls import router as teacher_script_router
     from .teacher_page import router as teacher_page_router
     from .widget import router as widget_router
 
-    app.include_router(teacher_router)
-    app.include_router(teacher_page_router)
+    # Every course route is defined once and served twice: under /v1 for the default course
+    # (the paths from before courses existed) and under /v1/courses/{course_id}.
+    course = [Depends(course_param)]
+    for router in (students_router, teacher_router, class_router):
+        app.include_router(router, prefix="/v1")
+        app.include_router(
+            router,
+            prefix=COURSE_ROOT,
+            tags=["courses"],
+            dependencies=course,
+            responses=COURSE_ERRORS,
+        )
+    app.include_router(teacher_page_router)  # /teacher
+    app.include_router(teacher_page_router, prefix="/courses/{course_id}", dependencies=course)
     app.include_router(teacher_script_router)  # the review page's script, no key needed
-    app.include_router(class_router)
+    app.include_router(admin_router, prefix="/v1")  # courses and keys
     app.include_router(widget_router)
     app.include_router(ops_router)  # /readyz
     return app

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import hmac
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from prometheus_client import CollectorRegistry, Counter, Histogram, ProcessCollector
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from starlette.routing import BaseRoute, Match
 
-from tutor import CHANNELS, Settings, Tutor
+from tutor import CHANNELS, Campus, Settings, Tutor
 
 from .asgi import ASGIApp, Message, Receive, Scope, Send
 
@@ -140,13 +140,17 @@ class _IndexCollector:
 def route_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
     """The template of the route serving `scope` ("/v1/documents/{doc_id}"), so ids in paths
     do not make a series each; a path only another method serves keeps its template too."""
+    return _template(iter_route_contexts(routes), scope)
+
+
+def _template(routes: Iterable[RouteContext], scope: Scope) -> str:
     partial = None
     for route in routes:
         match, _ = route.matches(scope)
         if match == Match.FULL:
-            return str(getattr(route, "path", UNMATCHED))
+            return str(route.path or UNMATCHED)
         if match == Match.PARTIAL and partial is None:
-            partial = str(getattr(route, "path", UNMATCHED))
+            partial = str(route.path or UNMATCHED)
     return partial or UNMATCHED
 
 
@@ -157,6 +161,22 @@ class LatencyMiddleware:
         self.app = app
         self.metrics = metrics
         self.routes = routes  # the app's list: routes added after this middleware count too
+        self._mounted: tuple[int, dict[int, list[RouteContext]]] = (-1, {})
+
+    def _served_at(self, served: APIRoute, scope: Scope) -> str:
+        """The full template of the route FastAPI chose. Its own path lacks the prefix of the
+        router it was included with, and a router included twice (a course's routes, under
+        /v1 and /v1/courses/{course_id}) serves one route object at two templates."""
+        count, mounted = self._mounted
+        if count != len(self.routes):  # built once, again if routes were added since
+            mounted = {}
+            for context in iter_route_contexts(self.routes):
+                mounted.setdefault(id(context.original_route), []).append(context)
+            self._mounted = (len(self.routes), mounted)
+        twins = mounted.get(id(served))
+        if not twins:
+            return served.path
+        return str(twins[0].path) if len(twins) == 1 else _template(twins, scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -180,7 +200,11 @@ class LatencyMiddleware:
             # FastAPI's router leaves the route it chose in the scope; a request answered
             # before routing (413, 429, CORS preflight) or by no route is matched here
             served = scope.get("route")
-            route = served.path if isinstance(served, APIRoute) else route_of(self.routes, scope)
+            route = (
+                self._served_at(served, scope)
+                if isinstance(served, APIRoute)
+                else route_of(self.routes, scope)
+            )
             # no response at all: the client left first (nginx's "client closed request")
             code = str(status or CLIENT_LEFT)
             self.metrics.requests.labels(route, scope["method"], code).observe(
@@ -195,11 +219,17 @@ def _authorised(request: Request, token: str) -> bool:
     )
 
 
+def _default_tutor(app: FastAPI) -> Tutor | None:
+    """The default course's tutor, once the app has started (the index it reports)."""
+    campus: Campus | None = getattr(app.state, "campus", None)
+    return campus.default if campus is not None else None
+
+
 def install_metrics(app: FastAPI, settings: Settings) -> Metrics | None:
     """Add the middleware and GET /metrics as the settings say; None when metrics are off."""
     if settings.metrics == "off":
         return None
-    metrics = Metrics(lambda: getattr(app.state, "tutor", None))
+    metrics = Metrics(lambda: _default_tutor(app))
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else None
     app.add_middleware(LatencyMiddleware, metrics=metrics, routes=app.router.routes)
 

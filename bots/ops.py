@@ -76,6 +76,8 @@ def readiness(tutor: Tutor | None) -> tuple[int, dict[str, object]]:
 
 @router.get("/readyz", tags=["ops"])
 def readyz(request: Request) -> JSONResponse:
-    """200 when the index, the model and the state store work; 503 naming what does not."""
-    status, body = readiness(getattr(request.app.state, "tutor", None))
+    """200 when the index, the model and the state store work; 503 naming what does not
+    (the default course's: other courses are loaded on their first question)."""
+    campus = getattr(request.app.state, "campus", None)
+    status, body = readiness(campus.default if campus is not None else None)
     return JSONResponse(body, status_code=status)

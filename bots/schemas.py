@@ -228,8 +228,9 @@ class ValidationProblem(BaseModel):
 _WHY = {
     400: "the input breaks a rule of the tutor (length, characters, id format) or is not JSON",
     401: "an API key is needed, or the one sent is invalid or revoked",
-    403: "the key's role may not do this",
-    404: "no such document, quiz item or record",
+    403: "the key's role may not do this, or the key is not for this course",
+    404: "no such course, document, quiz item or record",
+    409: "the course has no documents yet: a teacher must upload one first",
     413: "the request body is larger than the server accepts",
     415: "the uploaded file's type is not one the tutor reads",
     422: "the body or a parameter does not match its schema",

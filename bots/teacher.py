@@ -22,8 +22,7 @@ from tutor import (
     to_gift,
 )
 
-from .access import TeacherAccess
-from .deps import TutorDep
+from .deps import TeacherAccess, TutorDep
 from .schemas import (
     TEACHER_ERRORS,
     UPLOAD_ERRORS,
@@ -144,7 +143,7 @@ def text_or_errors(media_type: str, description: str) -> dict[int | str, dict[st
 
 
 @router.get(
-    "/v1/audit",
+    "/audit",
     tags=["teachers"],
     response_model=None,
     responses=text_or_errors("text/csv", "the records as JSON, or as CSV with `format=csv`"),
@@ -197,7 +196,7 @@ def audit(
     )
 
 
-@router.post("/v1/audit/{audit_id}/flag", tags=["teachers"], responses=TEACHER_ERRORS)
+@router.post("/audit/{audit_id}/flag", tags=["teachers"], responses=TEACHER_ERRORS)
 def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) -> dict[str, Any]:
     """Mark an answer as wrong, with a note; it shows under the "flagged" filter."""
     t.flag(audit_id, body.note)
@@ -205,7 +204,7 @@ def flag(audit_id: AuditId, body: FlagRequest, t: TutorDep, _: TeacherAccess) ->
 
 
 @router.get(
-    "/v1/quiz/export",
+    "/quiz/export",
     tags=["teachers"],
     response_model=None,
     responses=text_or_errors("text/plain", "the question bank as text"),
@@ -224,7 +223,7 @@ def export(t: TutorDep, _: TeacherAccess, format: Literal["gift", "aiken"] = "gi
 
 
 @router.post(
-    "/v1/documents",
+    "/documents",
     status_code=202,
     response_model=UploadOut,
     responses=UPLOAD_ERRORS,
@@ -243,7 +242,7 @@ def upload_document(
 
 
 @router.delete(
-    "/v1/documents/{doc_id}",
+    "/documents/{doc_id}",
     status_code=202,
     response_model=IndexOut,
     responses=TEACHER_ERRORS,
@@ -255,7 +254,7 @@ def remove_document(doc_id: DocId, t: TutorDep, _: TeacherAccess) -> IndexOut:
     return index_out(t)
 
 
-@router.get("/v1/index", response_model=IndexOut, responses=TEACHER_ERRORS, tags=["teachers"])
+@router.get("/index", response_model=IndexOut, responses=TEACHER_ERRORS, tags=["teachers"])
 def index_state(t: TutorDep, _: TeacherAccess) -> IndexOut:
     """The served index: its version, whether a newer one is being built, its documents."""
     return index_out(t)
@@ -274,7 +273,7 @@ def index_out(t: Tutor) -> IndexOut:
 
 
 @router.post(
-    "/v1/corrections",
+    "/corrections",
     status_code=201,
     response_model=CorrectionOut,
     responses=TEACHER_ERRORS,
@@ -290,7 +289,7 @@ def add_correction(body: CorrectionIn, t: TutorDep, _: TeacherAccess) -> Correct
 
 
 @router.get(
-    "/v1/corrections",
+    "/corrections",
     response_model=list[CorrectionOut],
     responses=TEACHER_ERRORS,
     tags=["teachers"],
@@ -302,7 +301,7 @@ def list_corrections(t: TutorDep, _: TeacherAccess) -> list[CorrectionOut]:
 
 
 @router.delete(
-    "/v1/corrections/{correction_id}",
+    "/corrections/{correction_id}",
     status_code=204,
     response_model=None,
     responses=TEACHER_ERRORS,

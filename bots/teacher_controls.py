@@ -3,8 +3,9 @@ a document's text to read and correct, and the page's script (`bots/teacher_stat
 
 The page is rendered whole on the server and reads without a script; every control that
 changes something is rendered `hidden` with `data-js`, and the script shows them. The script
-talks to the JSON routes (`/v1/documents`, `/v1/index`, `/v1/corrections`) with the key it
-reads from the page's URL, sent as `X-API-Key`. A paragraph that can be corrected carries its
+talks to the course's JSON routes (`documents`, `index`, `corrections` under the base the page
+names in `<body data-api>`: `v1/` or `../../v1/courses/{course_id}/`) with the key it reads
+from the page's URL, sent as `X-API-Key`. A paragraph that can be corrected carries its
 document and its start offset (`data-doc`, `data-start`, in code points of the text
 `GET /v1/documents/{doc_id}` serves) so the script turns a selection into exact offsets.
 """
@@ -58,10 +59,11 @@ def _assets() -> dict[str, Asset]:
 
 
 @cache
-def script_tag() -> str:
-    """The entry module, under a hash of every script (relative: /teacher is the page)."""
+def script_tag(root: str = "") -> str:
+    """The entry module, under a hash of every script; relative to the page, `root` leading
+    from its folder to the app's (`../../` from `/courses/{course_id}/teacher`)."""
     version = scripts_version(_assets())
-    return f'<script type="module" src="teacher/static/{version}/teacher.js"></script>'
+    return f'<script type="module" src="{root}teacher/static/{version}/teacher.js"></script>'
 
 
 @router.get("/teacher/static/{version}/{name}", include_in_schema=False)

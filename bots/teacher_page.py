@@ -7,16 +7,15 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from html import escape
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from tutor import AuditFilter, Citation, PinnedCorrection, Tutor, with_corrections
 
-from .access import TeacherPageAccess
 from .class_view import class_html
-from .deps import TutorDep
+from .deps import TeacherPageAccess, TutorDep
 from .teacher import iso, parse_since
 from .teacher_controls import (
     CONTROLS_CSS,
@@ -49,9 +48,19 @@ table{border-collapse:collapse}td{padding:.2rem .6rem;border-bottom:1px solid #e
 
 
 def _link(request: Request, **params: str) -> str:
+    """The page with other parameters, relative: `/teacher` and `/courses/{id}/teacher` both
+    link to themselves."""
     key = request.query_params.get("key")
     merged = {**({"key": key} if key else {}), **{k: v for k, v in params.items() if v}}
-    return "/teacher" + ("?" + urlencode(merged) if merged else "")
+    return "teacher" + ("?" + urlencode(merged) if merged else "")
+
+
+def _roots(request: Request) -> tuple[str, str]:
+    """From the page's folder: the app's root, and the root of the course's JSON routes."""
+    course_id = request.path_params.get("course_id")
+    if course_id is None:
+        return "", "v1/"
+    return "../../", f"../../v1/courses/{quote(course_id, safe='')}/"
 
 
 def _notes_html(c: Citation, pinned: list[PinnedCorrection]) -> str:
@@ -186,12 +195,15 @@ def teacher_page(
                 f"confidence {r.confidence:.2f}</div><p><b>Q:</b> {escape(r.question)}</p>"
                 f"<p><b>A:</b> {escape(r.answer)}</p>{note}{cites}</article>"
             )
+    root, api = _roots(request)
+    course_id = request.path_params.get("course_id")
+    title = "Tutor review" + (f": {course_id}" if course_id else "")
     html = (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        f"<title>Tutor review</title><style>{PAGE_CSS}{CONTROLS_CSS}</style>{script_tag()}"
-        "</head><body>"
-        f"<header><h1>Tutor review</h1>{nav}</header><main>{''.join(parts)}</main></body></html>"
+        f"<title>{escape(title)}</title><style>{PAGE_CSS}{CONTROLS_CSS}</style>"
+        f'{script_tag(root)}</head><body data-api="{escape(api)}">'
+        f"<header><h1>{escape(title)}</h1>{nav}</header><main>{''.join(parts)}</main></body></html>"
     )
     return HTMLResponse(
         html,

@@ -338,10 +338,22 @@ def build_campus(
     default, serving = _build_default(
         settings, progress=progress, background=background, observer=observer, embedder=embedder
     )
-    registry = registry_over(settings, default.store)
     # a server's courses follow the indexes other replicas publish, from their first load
     follow = settings.index_poll_seconds if background is not None else 0.0
+    return _campus_around(default, settings, serving, observer, follow)
 
+
+def campus_of(tutor: Tutor, settings: Settings) -> Campus:
+    """A campus around a tutor built elsewhere (tests hand the HTTP app one): it is the default
+    course, its store the deployment's; other courses are made as `build_campus` makes them,
+    over its embedder, in `settings.courses_root()`."""
+    serving = Serving(LexiconEmbedder(tutor.embedder), tutor.embedder, None)
+    return _campus_around(tutor, settings, serving, tutor.observer, follow=0.0)
+
+
+def _campus_around(
+    default: Tutor, settings: Settings, serving: Serving, observer: Observer, follow: float
+) -> Campus:
     def course_tutor(place: CoursePlace) -> Tutor:
         here = settings.model_copy(
             update={"corpus_dir": place.corpus_dir, "data_dir": place.data_dir}
@@ -351,7 +363,9 @@ def build_campus(
         tutor.follow_index(follow)
         return tutor
 
-    return Campus(default, registry, course_tutor, memory_budget=settings.course_memory_mb * 2**20)
+    registry = registry_over(settings, default.store)
+    budget = settings.course_memory_mb * 2**20
+    return Campus(default, registry, course_tutor, memory_budget=budget)
 
 
 def registry_over(settings: Settings, store: StateStore) -> CourseRegistry:

@@ -12,6 +12,7 @@ from .courses import CourseFolders, CourseRegistry
 from .domain import (
     DEFAULT_COURSE,
     Answer,
+    ApiKey,
     AuditFilter,
     AuditRecord,
     Citation,
@@ -56,6 +57,7 @@ __all__ = [
     "NO_OBSERVER",
     "VERSION_LINK",
     "Answer",
+    "ApiKey",
     "AuditFilter",
     "AuditRecord",
     "BatchingEmbedder",

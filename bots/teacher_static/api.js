@@ -42,8 +42,9 @@ function jsonOrNull(text) {
 }
 
 // request(method, path, {json, form}): the reply's JSON (null for an empty reply), or a
-// RequestError with the server's reason.
-export function makeRequest(fetchImpl, key) {
+// RequestError with the server's reason. `path` is under `base`, the root of the course's
+// routes relative to the page ("v1/" on /teacher, "../../v1/courses/ID/" on a course's page).
+export function makeRequest(fetchImpl, key, base = "v1/") {
   return async function request(method, path, { json, form } = {}) {
     const headers = { Accept: "application/json" };
     if (key) {
@@ -58,7 +59,7 @@ export function makeRequest(fetchImpl, key) {
     }
     let response;
     try {
-      response = await fetchImpl(path, { method, headers, body, cache: "no-store" });
+      response = await fetchImpl(base + path, { method, headers, body, cache: "no-store" });
     } catch (e) {
       throw new RequestError("The server could not be reached (" + String(e) + ").", 0);
     }

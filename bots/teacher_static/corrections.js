@@ -65,12 +65,12 @@ export function setupCorrections(root, request, notice) {
     say(error, "");
     try {
       // the page may be older than the served text: check the span still holds the selection
-      const doc = await request("GET", "v1/documents/" + encodeURIComponent(span.docId));
+      const doc = await request("GET", "documents/" + encodeURIComponent(span.docId));
       if (!doc || codePointSlice(doc.text, span.start, span.end) !== span.quote) {
         throw new Error("This document changed since the page was loaded: reload the page " +
           "and select the text again.");
       }
-      const made = await request("POST", "v1/corrections", {
+      const made = await request("POST", "corrections", {
         json: { doc_id: span.docId, start: span.start, end: span.end, note: noteText },
       });
       const shown = make("p", { className: "fix", "data-correction": made.id },
@@ -156,7 +156,7 @@ export function setupCorrections(root, request, notice) {
       const article = control.closest("article");
       control.disabled = true;
       try {
-        await request("DELETE", "v1/corrections/" + encodeURIComponent(control.dataset.id));
+        await request("DELETE", "corrections/" + encodeURIComponent(control.dataset.id));
       } catch (e) {
         control.disabled = false;
         notice.fail("Could not remove the correction: " + e.message);

@@ -59,7 +59,7 @@ export function setupDocuments(root, request, notice) {
     }
   }
 
-  // Poll /v1/index until the rebuild is done; `done(index)` then says what changed.
+  // Poll the course's index route until the rebuild is done; `done(index)` then says what changed.
   function follow(done) {
     if (polling) {
       polling.then(() => follow(done));
@@ -69,7 +69,7 @@ export function setupDocuments(root, request, notice) {
       for (;;) {
         let index;
         try {
-          index = await request("GET", "v1/index");
+          index = await request("GET", "index");
         } catch (e) {
           notice.fail("Could not read the index state: " + e.message);
           await new Promise((r) => setTimeout(r, POLL_MS * 4));
@@ -95,7 +95,7 @@ export function setupDocuments(root, request, notice) {
     }
     control.disabled = true;
     try {
-      const index = await request("DELETE", "v1/documents/" + encodeURIComponent(docId));
+      const index = await request("DELETE", "documents/" + encodeURIComponent(docId));
       show(index);
     } catch (e) {
       control.disabled = false;
@@ -130,7 +130,7 @@ export function setupDocuments(root, request, notice) {
     say(uploadError, "");
     let sent;
     try {
-      sent = await request("POST", "v1/documents", { form: data });
+      sent = await request("POST", "documents", { form: data });
     } catch (e) {
       say(uploadError, e.message); // refused: nothing changed on the server
       fileInput.focus();

@@ -7,7 +7,12 @@ import { setupCorrections } from "./corrections.js";
 import { setupDocuments } from "./documents.js";
 import { notices } from "./dom.js";
 
-const request = makeRequest((url, init) => window.fetch(url, init), keyFrom(window.location.search));
+// the course's routes, relative to the page: the server names their root in <body data-api>
+const request = makeRequest(
+  (url, init) => window.fetch(url, init),
+  keyFrom(window.location.search),
+  document.body.dataset.api || "v1/",
+);
 for (const control of document.querySelectorAll("[data-js][hidden]")) {
   control.hidden = false;
 }

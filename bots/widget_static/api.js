@@ -91,9 +91,16 @@ async function readReply(response) {
   return parsed;
 }
 
+// The root of a course's routes, relative to the page: the default course's (`v1/`) without
+// one, else `v1/courses/ID/` (the page was opened as /widget?course=ID).
+export function routesOf(course) {
+  return course ? "v1/courses/" + encodeURIComponent(course) + "/" : "v1/";
+}
+
 // Paths are relative to the page, so a path prefix in front of /widget is kept.
 export function createClient({
   apiKey = null,
+  course = null,
   fetch = globalThis.fetch,
   setTimeout = globalThis.setTimeout,
   clearTimeout = globalThis.clearTimeout,
@@ -101,6 +108,7 @@ export function createClient({
 } = {}) {
   let sessionId = null;
   const documents = new Map(); // doc_id -> Promise of the document
+  const root = routesOf(course);
 
   function request(method, path, body) {
     const controller = new AbortController();
@@ -116,7 +124,7 @@ export function createClient({
     if (body !== undefined) {
       init.body = JSON.stringify(body);
     }
-    return fetch(path, init)
+    return fetch(root + path, init)
       .then(readReply, (e) => {
         if (e && e.name === "AbortError") {
           throw new ApiError("The tutor took too long to reply. Please try again.", 0);
@@ -139,18 +147,18 @@ export function createClient({
       return sessionId;
     },
     ask(question) {
-      return request("POST", "v1/ask", { question: question, session_id: sessionId }).then(
+      return request("POST", "ask", { question: question, session_id: sessionId }).then(
         keepSession
       );
     },
     answerQuiz(quizId, answer) {
-      const path = "v1/quiz/" + encodeURIComponent(quizId) + "/answer";
+      const path = "quiz/" + encodeURIComponent(quizId) + "/answer";
       return request("POST", path, { session_id: sessionId, answer: answer }).then(keepSession);
     },
     // One request per document; a failed one is forgotten so that a later click tries again.
     document(docId) {
       if (!documents.has(docId)) {
-        const pending = request("GET", "v1/documents/" + encodeURIComponent(docId));
+        const pending = request("GET", "documents/" + encodeURIComponent(docId));
         documents.set(docId, pending);
         pending.catch(() => documents.delete(docId));
       }

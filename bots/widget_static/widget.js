@@ -18,8 +18,12 @@ import { createMessageList } from "./messages.js";
 import { createPassagePanel } from "./passage.js";
 import { renderQuiz } from "./quiz.js";
 
-// Taken before anything else runs, so the key leaves the address bar at once.
-const client = createClient({ apiKey: takeKeyFromAddress(window.location, window.history) });
+// Taken before anything else runs, so the key leaves the address bar at once. The course
+// (`?course=ID`) stays there: the page asks that course's routes.
+const client = createClient({
+  apiKey: takeKeyFromAddress(window.location, window.history),
+  course: new URLSearchParams(window.location.search).get("course"),
+});
 
 function start() {
   const messages = createMessageList(document.getElementById("messages"));

@@ -38,7 +38,7 @@ describe("makeRequest", () => {
   test("the key goes in the X-API-Key header only; JSON bodies are typed", async () => {
     const server = fakeServer(201, { id: "c1" });
     const request = makeRequest(server.fetchImpl, "tk_secret");
-    const made = await request("POST", "v1/corrections", { json: { note: "n" } });
+    const made = await request("POST", "corrections", { json: { note: "n" } });
     assert.deepEqual(made, { id: "c1" });
     const [{ url, init }] = server.calls;
     assert.equal(url, "v1/corrections");
@@ -48,10 +48,16 @@ describe("makeRequest", () => {
     assert.ok(!url.includes("tk_secret"));
   });
 
+  test("paths are under the course's root the page names", async () => {
+    const server = fakeServer(200, { version: "v1" });
+    await makeRequest(server.fetchImpl, "k", "../../v1/courses/bio-9/")("GET", "index");
+    assert.equal(server.calls[0].url, "../../v1/courses/bio-9/index");
+  });
+
   test("a form body is left to fetch to frame; no key, no header", async () => {
     const server = fakeServer(202, { doc_id: "kariba" });
     const form = { fake: "form data" };
-    await makeRequest(server.fetchImpl, "")("POST", "v1/documents", { form });
+    await makeRequest(server.fetchImpl, "")("POST", "documents", { form });
     const { init } = server.calls[0];
     assert.equal(init.body, form);
     assert.equal(init.headers["Content-Type"], undefined);
@@ -60,20 +66,20 @@ describe("makeRequest", () => {
 
   test("an empty reply is null", async () => {
     const server = fakeServer(204);
-    assert.equal(await makeRequest(server.fetchImpl, "k")("DELETE", "v1/corrections/c1"), null);
+    assert.equal(await makeRequest(server.fetchImpl, "k")("DELETE", "corrections/c1"), null);
   });
 
   test("a refusal is a RequestError with the server's reason and status", async () => {
     const server = fakeServer(400, { detail: "kariba.docx cannot be read as .docx" });
     await assert.rejects(
-      makeRequest(server.fetchImpl, "k")("POST", "v1/documents", { form: {} }),
+      makeRequest(server.fetchImpl, "k")("POST", "documents", { form: {} }),
       (e) => e instanceof RequestError && e.status === 400 && /cannot be read/.test(e.message),
     );
   });
 
   test("a reply that is not JSON still gives a reason", async () => {
     const server = fakeServer(502, "<html>Bad gateway</html>");
-    await assert.rejects(makeRequest(server.fetchImpl, "k")("GET", "v1/index"), {
+    await assert.rejects(makeRequest(server.fetchImpl, "k")("GET", "index"), {
       message: "The request failed (error 502).",
     });
   });
@@ -82,6 +88,6 @@ describe("makeRequest", () => {
     const request = makeRequest(async () => {
       throw new TypeError("Failed to fetch");
     }, "k");
-    await assert.rejects(request("GET", "v1/index"), (e) => e.status === 0 && /reached/.test(e.message));
+    await assert.rejects(request("GET", "index"), (e) => e.status === 0 && /reached/.test(e.message));
   });
 });

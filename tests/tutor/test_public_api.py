@@ -9,6 +9,7 @@ from tutor import domain, errors, service
 
 EXPORTED = [
     "Answer",
+    "ApiKey",
     "AuditFilter",
     "AuditRecord",
     "BatchingEmbedder",

@@ -8,6 +8,7 @@ import {
   errorFor,
   messageOf,
   requestHeaders,
+  routesOf,
 } from "../../bots/widget_static/api.js";
 
 // A fake server: records every request and answers from `reply(path, init)`, which returns
@@ -118,6 +119,21 @@ describe("the client", () => {
       assert.equal(init.credentials, "same-origin");
       assert.equal(init.referrerPolicy, "no-referrer");
     }
+  });
+
+  test("a course's page asks that course's routes", async () => {
+    assert.equal(routesOf(null), "v1/");
+    assert.equal(routesOf(""), "v1/");
+    assert.equal(routesOf("bio-9"), "v1/courses/bio-9/");
+    const server = fakeFetch(() => [200, JSON.stringify({ session_id: "s1" })]);
+    const client = createClient({ course: "bio/9", fetch: server.fetch });
+    await client.ask("When?");
+    await client.answerQuiz("q1", "x");
+    await client.document("d 1");
+    assert.deepEqual(
+      server.calls.map((c) => c.path),
+      ["v1/courses/bio%2F9/ask", "v1/courses/bio%2F9/quiz/q1/answer", "v1/courses/bio%2F9/documents/d%201"]
+    );
   });
 
   test("a reply without a session id keeps the one it has", async () => {
