@@ -49,9 +49,17 @@ def served(tmp_path: Path) -> Iterator[Served]:
 class Page:
     """A page of the browser, watching its requests and errors."""
 
-    def __init__(self, browser: Any, served: Served, **context: Any):
+    def __init__(
+        self,
+        browser: Any,
+        served: Served,
+        key: str | None = None,
+        path: str = "/teacher",
+        **context: Any,
+    ):
         self.served, self.base = served, str(served.client.base_url).rstrip("/")
-        self.key = served.teacher["X-API-Key"]
+        self.key = key or served.teacher["X-API-Key"]
+        self.path = path
         self.context = browser.new_context(viewport={"width": 1000, "height": 900}, **context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(TIMEOUT_MS)
@@ -62,7 +70,7 @@ class Page:
         self.page.on("dialog", lambda d: d.accept())  # the confirm before a removal
 
     def open(self, query: str = "") -> Any:
-        self.page.goto(f"{self.base}/teacher?key={self.key}{'&' + query if query else ''}")
+        self.page.goto(f"{self.base}{self.path}?key={self.key}{'&' + query if query else ''}")
         return self.page
 
     def shot(self, name: str) -> None:
@@ -343,3 +351,54 @@ def test_without_javascript_the_page_reads_and_offers_no_controls(
     page.locator('tr[data-doc="wall"]').get_by_role("link", name="Read").click()
     expect(page.locator(".para").first).to_contain_text("East German government")
     tab.close()
+
+
+def test_a_new_courses_page_takes_its_first_document(browser: Any, served: Served) -> None:
+    """An admin makes a course and its teacher's key over HTTP; the teacher opens the course's
+    page (/courses/{id}/teacher), uploads the first document, and the course answers from it
+    while the default course is as it was."""
+    from playwright.sync_api import expect
+
+    admin = {"X-API-Key": served.tutor.create_key("head", "admin")}
+    made = served.client.post("/v1/courses", json={"course_id": "botany"}, headers=admin)
+    assert made.status_code == 201, made.text
+    key = served.client.post(
+        "/v1/keys",
+        json={"name": "botanist", "role": "teacher", "courses": ["botany"]},
+        headers=admin,
+    ).json()["key"]
+    tab = Page(browser, served, key=key, path="/courses/botany/teacher")
+    page = tab.open("view=documents")
+    expect(page.get_by_role("button", name="Upload")).to_be_visible()
+    assert rows(page) == []
+    page.get_by_label("Add or replace a document").set_input_files(
+        {"name": "ferns.md", "mimeType": "text/markdown", "buffer": FERNS.encode()}
+    )
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status")).to_contain_text("ferns is ready")
+    assert rows(page) == ["ferns"]
+    page.locator('#documents tr[data-doc="ferns"]').get_by_role("link", name="Read").click()
+    expect(page.locator("h2")).to_have_text("Ferns")
+    tab.shot("8-course-page")
+    tab.close()
+    calls = [r.url for r in tab.requests if "/v1/" in r.url]
+    assert calls and all("/v1/courses/botany/" in url for url in calls), calls
+
+    answer = served.client.post(
+        "/v1/courses/botany/ask",
+        json={"question": "How do ferns reproduce?"},
+        headers={"X-API-Key": key},
+    ).json()
+    assert answer["answerable"] and answer["citations"][0]["doc_id"] == "ferns", answer
+    default = Page(browser, served)
+    assert rows(default.open("view=documents")) == ["sputnik", "wall"]
+    default.close()
+
+
+FERNS = """# Ferns
+
+## Spores
+
+Ferns reproduce with spores released from clusters under the fronds. A young frond uncurls
+from a tight coil called a fiddlehead.
+"""

@@ -229,3 +229,51 @@ def test_widget_in_chromium(served: Served) -> None:
     # only the navigations that brought the key carry it in their URL
     assert [r["url"] for r in requests if key in r["url"] and not r["navigation"]] == []
     assert {r["url"] for r in requests if key in r["url"]} == {f"{base_url}/widget?key={key}"}
+
+
+def test_a_courses_widget_asks_that_course(
+    seed_course: Course,
+    real_embedder,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    """`/widget?course=ID` asks the course's routes: its answers, its passages, its key."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs Debian's chromium package")
+    from playwright.sync_api import expect, sync_playwright
+
+    from bots.wiring import campus_of
+    from tests.integration.test_two_courses import DOCUMENTS, HISTORY
+    from tutor import Settings
+
+    settings = Settings(data_dir=tmp_path, state_url="memory:", index_poll_seconds=0)
+    campus = campus_of(Tutor(seed_course, real_embedder, MemoryStateStore()), settings)
+    campus.create_course(HISTORY)
+    corpus = campus.registry.folders(HISTORY).corpus_dir
+    (corpus / "lighthouse.md").write_text(DOCUMENTS[HISTORY]["lighthouse.md"], encoding="utf-8")
+    key = campus.create_key("lighthouse-lms", "student", [HISTORY])
+    requests: list[Any] = []
+    with serve(create_app(settings, campus)) as url, sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(TIMEOUT_MS * 4)  # the course's index is built on first use
+            page.on("request", lambda r: requests.append(r))
+            page.goto(f"{url}/widget?course={HISTORY}&key={key}")
+            assert page.url == f"{url}/widget?course={HISTORY}", "the key left, the course stayed"
+            box = page.get_by_label("Ask a question")
+            box.fill("When was the Vessin lighthouse lit for the first time?")
+            box.press("Enter")
+            answer = page.locator(".msg.answer").first
+            expect(answer).to_contain_text("1834")
+            answer.locator("button.cite").first.click()
+            expect(page.locator("#passage mark")).to_contain_text("9 November 1834")
+            shot(page, "8-course")
+        finally:
+            browser.close()
+    campus.close()
+    api = [r.url for r in requests if "/v1/" in r.url]
+    assert f"{url}/v1/courses/{HISTORY}/ask" in api
+    assert f"{url}/v1/courses/{HISTORY}/documents/lighthouse" in api
+    assert all(u.startswith(f"{url}/v1/courses/{HISTORY}/") for u in api), api
