@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from tutor import (
     AuditFilter,
     AuditRecord,
+    InvalidInput,
     PinnedCorrection,
     Tutor,
     to_aiken,
@@ -67,18 +68,23 @@ class FlagRequest(BaseModel):
 
 
 def parse_since(value: str | None) -> float | None:
-    """Seconds since the epoch, or an ISO 8601 date or time."""
+    """Seconds since the epoch, or an ISO 8601 date or time; InvalidInput for anything else,
+    and for seconds no date can show (NaN, or past the year 9999)."""
     if value is None or value == "":
         return None
     try:
-        return float(value)
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        try:
+            datetime.fromtimestamp(seconds, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise InvalidInput(f"since is not a time a date can show: {value[:40]!r}") from None
+        return seconds
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        from tutor import InvalidInput
-
         raise InvalidInput(f"since must be seconds or an ISO 8601 time, got {value!r}") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

@@ -235,6 +235,8 @@ def test_since_keeps_the_second_hour(run: Run) -> None:
     later = run.report(since="2027-01-16").json()
     assert [(s["asked"], s["attempts"]) for s in later["sections"]] == [(0, 0)] * 3
     assert run.report(since="yesterday").status_code == 400
+    for beyond in ("253402300800", "nan", "-1e300"):  # no date shows these: refused, not a 500
+        assert run.report(since=beyond).status_code == 400, beyond
 
 
 def test_csv_is_one_row_a_section(run: Run) -> None:
