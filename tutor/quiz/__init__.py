@@ -9,7 +9,9 @@ Where things are:
   only through `kind_of(item.kind)`.
 - generation (`generate_items`, see `generate` for the approach): `sentences` prepares course
   sentences, `gazetteer` and `names` type names, `facts` finds facts, `distractors` finds
-  wrong answers of the same type, `questions` builds units, questions and items.
+  wrong answers of the same type, `questions` builds units and items, `wh` (with
+  `clauses` and `verbs`) turns a fact into a wh-question, `vague` drops sentences too
+  vague to ask about.
 - grading (`grade`): `words` and `matching` compare free text, `feedback` quotes the source.
 - `bank` (the course's items, choosing the next one, progress), `scheduling` (SM-2),
   `export` (GIFT and Aiken).
@@ -26,11 +28,13 @@ from .kinds import kind_of
 from .questions import BLANK
 from .scheduling import next_review
 from .values import Fact, FactType
+from .wh import WH_WORD
 
 __all__ = [
     "BLANK",
     "MAX_ANSWER_CHARS",
     "MAX_FEEDBACK_CHARS",
+    "WH_WORD",
     "Choices",
     "Fact",
     "FactType",
