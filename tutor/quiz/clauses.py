@@ -41,6 +41,9 @@ _OPENING_ADVERBS = frozenset(
     initially subsequently afterwards ultimately instead once""".split()
 )
 MAX_SUBJECT_TOKENS = 14
+# prepositions that also open a clause ("Three days after the allies authorized…")
+_CLAUSE_PREPS = frozenset("after before until till once".split())
+_BE_HAVE = frozenset("am is are was were has have had".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +79,7 @@ class Clause:
     rest: tuple[int, int]
     existential: bool = False
     asides: tuple[tuple[int, int], ...] = ()  # inside the subject, left out of a question
+    named_first: bool = False  # the first word is a name (the caller knows the course)
 
     def part(self, span: tuple[int, int]) -> str:
         return self.text[span[0] : span[1]]
@@ -136,12 +140,14 @@ def _finite(tokens: list[Token], i: int, first: int) -> bool:
     previous = tokens[i - 1].text if i > 0 else ""
     if i == first or not tok.text[0].islower() or not is_past(word, previous):
         return False
-    # "the treaty signed in 1955 was…": a participle in the subject when an auxiliary
-    # follows before the clause ends
+    # "the treaty signed in 1955 was…": a participle in the subject when a form of "be" or
+    # "have" follows before the clause ends
+    if not is_participle(word):
+        return True
     for later in tokens[i + 1 :]:
         if _is_boundary(later) or later.lower in SUBORDINATORS or later.lower == "and":
             break
-        if later.lower in AUXILIARIES and later.text[0].islower():
+        if later.lower in _BE_HAVE and later.text[0].islower():
             return False
     return True
 
@@ -228,8 +234,10 @@ def _aside_end(tokens: list[Token], comma: int) -> int | None:
     if close is None or close == comma + 1 or close + 1 >= len(tokens):
         return None
     inside = tokens[comma + 1 : close]
-    if tokens[close + 1].lower in ("and", "or") or inside[0].lower in ("and", "or"):
+    if tokens[close + 1].lower in ("and", "or", "but") or inside[0].lower in ("and", "or"):
         return None
+    if inside[0].lower not in ("which", "who") and not _clause_free(inside):
+        return None  # a clause of its own ("…, the Soviet Union could have…, but"), no aside
     if len(inside) == 1 or (len(inside) == 2 and inside[0].text[0].isupper()):
         return None  # "Romania, Bulgaria, …": a list of names, not an aside
     return close
@@ -253,6 +261,8 @@ def parse(sentence: str, time_spans: tuple[tuple[int, int], ...] = ()) -> Clause
     adverbials, first = split
     if first >= len(tokens) - 1:
         return None
+    if tokens[first].lower in SUBORDINATORS:
+        return None  # "As a member of…, X could…": a subordinate clause, not a subject
     existential = tokens[first].lower == "there"
     asides: list[tuple[int, int]] = []
     i = first
@@ -269,8 +279,10 @@ def parse(sentence: str, time_spans: tuple[tuple[int, int], ...] = ()) -> Clause
             asides.append((i, close + 1))
             i = close + 1
             continue
-        if i > first and (tok.lower in SUBORDINATORS or _is_boundary(tok)):
-            return None  # a relative clause or a second aside in the subject: not split
+        if i > first and (
+            tok.lower in SUBORDINATORS or tok.lower in _CLAUSE_PREPS or _is_boundary(tok)
+        ):
+            return None  # a clause or a second aside in the subject: not split
         if _finite(tokens, i, first):
             return _clause(text, tokens, adverbials, first, i, asides, aux=tok.lower in AUXILIARIES)
         i += 1

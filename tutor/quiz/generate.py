@@ -112,11 +112,14 @@ class _Maker:
 
 
 def _one_copy(asked: list[QuizItem], statement: QuizItem) -> list[QuizItem]:
-    """The unit's wh-questions, and one item that copies its sentence: a cloze and a
-    true/false statement of the same sentence would have the learner read it twice. A false
-    statement is kept before a cloze (it tests a swapped fact), a cloze before a true
-    statement (it tests recall rather than reading)."""
+    """The unit's wh-questions, and one item that copies its sentence when it has fewer
+    than two: a cloze and a true/false statement of the same sentence would have the learner
+    read it twice, and a sentence asked twice needs no third item. A false statement is
+    kept before a cloze (it tests a swapped fact), a cloze before a true statement (it tests
+    recall rather than reading)."""
     questions = [i for i in asked if not i.question.startswith(CLOZE_PREFIX)]
+    if len(questions) >= 2:
+        return questions
     clozes = [i for i in asked if i.question.startswith(CLOZE_PREFIX)]
     copy = statement if statement.answer == "false" or not clozes else clozes[0]
     return [*questions, copy]

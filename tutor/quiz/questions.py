@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from ..course import Course
 from ..domain import Citation, QuizItem
-from ..text import leans_back, tokens
+from ..text import STOPWORDS, leans_back, tokens
 from . import wh
 from .facts import RANGE_RE, find_facts
 from .gazetteer import distinct_words
@@ -93,7 +93,20 @@ def units(
             f for f in facts[passage.passage_id] if _usable(f, context, sentence, banned, ranges)
         )
         if usable:
-            yield Unit(first, passage, context, sentence, usable, tuple(facts[passage.passage_id]))
+            found = tuple(facts[passage.passage_id])
+            named = _opens_with_name(sentence, lexicon)
+            yield Unit(first, passage, context, sentence, usable, found, named)
+
+
+def _opens_with_name(sentence: str, lexicon: Lexicon) -> bool:
+    """Whether the sentence's first word is (part of) a name: one the course capitalises
+    elsewhere, or one a capitalised word follows ("Great Britain occupied…")."""
+    words = sentence.split()
+    first = words[0].strip(",;:")
+    if lexicon.case.name_like(first):
+        return True
+    second = words[1] if len(words) > 1 else ""
+    return first.lower() not in STOPWORDS and second[:1].isupper()
 
 
 def tidy(text: str) -> str:
@@ -115,7 +128,7 @@ def cloze(unit: Unit, fact: Fact) -> str:
 def wh_question(unit: Unit, fact: Fact) -> str | None:
     """A wh-question on the fact (see `wh`), after the sentence before when the unit has
     one; None when the sentence's shape allows none."""
-    question = wh.wh_question(unit.sentence, fact, unit.found or unit.facts)
+    question = wh.wh_question(unit.sentence, fact, unit.found or unit.facts, unit.named_first)
     if question is None:
         return None
     return tidy(f"{unit.context} {question}".strip())

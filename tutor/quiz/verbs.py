@@ -87,9 +87,9 @@ _VOWEL_PAIR = re.compile(r"(?<![qg])(?!ia|ua)[aeiou]{2}[^aeiouscvz]$")
 # After these endings a regular "-ed" took the place of a silent "e": announc(e)d,
 # receiv(e)d, organiz(e)d, argu(e)d, settl(e)d, chang(e)d, judg(e)d, includ(e)d, stat(e)d…
 _SILENT_E = re.compile(
-    r"(?:[cvzu]|[^aeiou]l|[^s]s|[^oi]ng|rg|dg|ag|ig|at|ut|id|ud|ad|in|ir|ar|ur|ib|od|um|am|om)$"
+    r"(?:[cvzu]|[^aeiou]l|[^s]s|[^oi]ng|rg|dg|ag|ig|ik|at|ut|id|ud|ad|in|ir|ar|ur|ib|od|um|am|om)$"
 )
-_KEPT_S = re.compile(r"(?:ss|cus)$")  # "passed", "focused"
+_KEPT_S = re.compile(r"(?:ss|ocus)$")  # "passed", "focused"
 # A doubled consonant after a short vowel is undoubled: stopped, planned, committed,
 # occurred; but "ll" is kept after "a", "i", "u" (called, filled, pulled) and cannot be told
 # after "e", "o" (controlled/polled, expelled/spelled).

@@ -28,7 +28,7 @@ from ..text import MONTHS, STOPWORDS
 from .clauses import PREPOSITIONS, SUBORDINATORS, Clause, Token, parse, tokenize
 from .gazetteer import CITIES, ORG_WORDS, PERSON_TITLES
 from .values import Fact, FactType
-from .verbs import past_base
+from .verbs import AUXILIARIES, is_participle, is_past, past_base
 
 # The wh-word a fact of each type answers.
 WH_WORD = {
@@ -70,7 +70,16 @@ _MONTH_WORD = re.compile(
 _QUALIFIED_MONTH = re.compile(r"^(?:early|mid|late)\b", re.IGNORECASE)
 _CITY_IDS = frozenset(CITIES.values())
 _UNIT_END = re.compile(r"\d(?:\s+(?:thousand|million|billion|hundred))?\s+([a-z]+)$")
-_SECOND_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s|;\s")
+_SECOND_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s|;\s|\s*—\s*")
+_VERB_CHAIN = frozenset("been being be not also never already still then".split())
+_AND_VERB = re.compile(r"(\band )([a-z]+ed|[a-z]+)\b")
+# Words that take "in" as part of what they mean ("interested in Hollywood"): the place after
+# them answers no "where".
+_IN_GOVERNORS = frozenset(
+    """interested interest involved engaged participated participate participation succeeded
+    succeed resulted result invested invest believed believe specialized role part share
+    lies lay consisted consists""".split()
+)
 
 
 def time_spans(facts: tuple[Fact, ...]) -> tuple[tuple[int, int], ...]:
@@ -78,11 +87,13 @@ def time_spans(facts: tuple[Fact, ...]) -> tuple[tuple[int, int], ...]:
     return tuple((f.start, f.end) for f in facts if f.type in TIME_TYPES)
 
 
-def lower_first(phrase: str) -> str:
-    """A phrase moved off a sentence's start: "The Presidium…" → "the Presidium…" (a name
-    keeps its capital)."""
-    word = phrase.split(" ", 1)[0]
-    return phrase[0].lower() + phrase[1:] if word.lower() in STOPWORDS else phrase
+def _moved_subject(clause: Clause) -> str:
+    """The subject as it reads off the sentence's start: "The Presidium…" → "the
+    Presidium…", "Key areas" → "key areas", but "Gromyko" stays (`Clause.named_first`)."""
+    subject = clause.subject_text()
+    if clause.subject[0] == 0 and subject and not clause.named_first:
+        return subject[0].lower() + subject[1:]
+    return subject
 
 
 def _which(fact: Fact) -> str | None:
@@ -147,10 +158,10 @@ def time_phrase(prefix: str, fact: Fact, suffix: str = "") -> str | None:
     return None
 
 
-def _place_phrase(prep: str, fact: Fact) -> str | None:
+def _place_phrase(prep: str, fact: Fact, locative: bool = True) -> str | None:
     if fact.type not in (FactType.COUNTRY, FactType.PLACE, FactType.REGION):
         return None
-    if prep.lower() in _PLACE_AT or prep.lower() in ("to", "into"):
+    if locative and (prep.lower() in _PLACE_AT or prep.lower() in ("to", "into")):
         return "where"
     which = _which(fact)
     return f"{prep.lower()} {which}" if which else None
@@ -167,7 +178,7 @@ def _cut(text: str, start: int, end: int) -> str:
 def _body(clause: Clause, rest: str) -> str | None:
     """The clause turned for a question: "was the treaty signed…", "did X adopt…"."""
     m0, m1 = clause.mid_adverbs()
-    subject = lower_first(clause.subject_text())
+    subject = _moved_subject(clause)
     adverbs = clause.text[m0:m1].strip()
     verb = clause.verb_word.lower()
     if clause.existential:
@@ -181,7 +192,13 @@ def _body(clause: Clause, rest: str) -> str | None:
         if found is None:
             return None
         base = found
+        rest = _AND_VERB.sub(_and_base, rest)  # "did … admit defeat and end the blockade"
     return _join(do, subject, adverbs, base, rest)
+
+
+def _and_base(m: re.Match[str]) -> str:
+    base = past_base(m.group(2)) if is_past(m.group(2)) else None
+    return f"{m.group(1)}{base}" if base else m.group(0)
 
 
 def _join(*parts: str) -> str:
@@ -201,7 +218,7 @@ def _finish(clause: Clause, asked: int | None, wh: str, body: str) -> str:
             continue
         phrase = clause.part(span)
         late = movable and k > (asked or 0) and len(phrase.split()) <= SHORT_ADVERBIAL
-        (back if late else front).append(lower_first(phrase) if late else phrase)
+        (back if late else front).append(phrase)
     head = ", ".join(front)
     question = f"{head}, {wh[0].lower()}{wh[1:]} {body}" if head else f"{wh} {body}"
     question = re.sub(r"\s+", " ", f"{question} {' '.join(back)}").strip(" ,")
@@ -231,14 +248,14 @@ def _in_subject(clause: Clause, fact: Fact) -> str | None:
     lead = clause.text[s0 : fact.start].strip().lower()
     after = clause.text[fact.end : core_end].strip()
     tail = clause.text[m0:].strip()
-    title = lead.split()[-1] if lead else ""
-    if lead not in ("", "the") and not (fact.type is FactType.PERSON and title in PERSON_TITLES):
+    titled = fact.type is FactType.PERSON and lead.split()[-1:] in ([t] for t in PERSON_TITLES)
+    if lead not in ("", "the") and not titled:
         return None
     if not after:
         # "Chinese Communist Party leader Mao Zedong announced…" → "Which Chinese Communist
         # Party leader announced…"
         named = clause.text[s0 : fact.start].strip()
-        wh = f"which {named.removeprefix('the ').removeprefix('The ')}" if title else None
+        wh = f"which {named.removeprefix('the ').removeprefix('The ')}" if titled else None
         wh = wh or _subject_word(fact)
         if wh is None or clause.verb_word.lower() in _PLURAL_VERBS:
             return None  # "were" after "which country": the subject was plural
@@ -255,7 +272,8 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
     after_text = clause.text[fact.end : r1]
     if after_text[:2] in ("'s", "’s"):
         return _possessive(clause, fact, before, after_text)
-    if not _open_path(before) or not _free_tail(after_text):
+    ordinal = fact.type is FactType.ORDINAL  # followed by what it numbers: checked below
+    if not _open_path(before) or not (ordinal or _free_tail(after_text)):
         return None
     start = fact.start
     toks = list(before)
@@ -284,26 +302,42 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
         return _ask_with(clause, r0 + toks[-2].start, fact.end, month_of)
     if prev.lower not in PREPOSITIONS or prev.lower in ("of", "between", "than"):
         return None
-    cut = r0 + prev.start
+    return _prepositional(clause, fact, toks, after_text)
+
+
+def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) -> str | None:
+    """The fact in a prepositional phrase after the verb (`toks` end with its preposition):
+    "with Kennedy" → "with whom", "in 1957" → "in what year", "at the 20th Party Congress"
+    → "at which Party Congress", "with more than 70 states" → "with how many states"."""
+    r0 = clause.rest[0]
+    prev = toks[-1]
+    cut, end = r0 + prev.start, fact.end
     wh: str | None
-    if fact.type in TIME_TYPES:
+    if fact.type is FactType.ORDINAL:
+        named = re.match(r" ((?:[A-Z][\w'’-]*)(?: [A-Z][\w'’-]*)*)", after)
+        if not named or not _free_tail(after[named.end() :]):
+            return None
+        wh, end = f"{prev.lower} which {named.group(1)}", fact.end + named.end()
+    elif fact.type in TIME_TYPES:
         wh = time_phrase(prev.text, fact)
     elif fact.type is FactType.PERSON:
         wh = f"{prev.lower} whom"
+    elif fact.type is FactType.NUMBER and len(toks) > 1 and toks[-2].text[0].isdigit():
+        wh = None  # "from 80 to 100 meters": one end of a range
     elif fact.type is FactType.NUMBER and (unit := _UNIT_END.search(fact.text)):
         wh = f"{prev.lower} how many {unit.group(1)}"  # "for more than 4 billion years"
     elif fact.type is FactType.NUMBER:
-        noun = _counted(after_text)
-        if noun is None:
-            return None
-        wh = f"{prev.lower} how many {noun}"
-        return _ask_with(clause, cut, fact.end + after_text.index(noun) + len(noun), wh)
+        noun = _counted(after)
+        wh = f"{prev.lower} how many {noun}" if noun else None
+        end = fact.end + after.index(noun) + len(noun) if noun else end
     elif fact.type in (FactType.ORG, FactType.EVENT):
         which = _which(fact)
         wh = f"{prev.lower} {which}" if which else None
     else:
-        wh = _place_phrase(prev.text, fact)
-    return _ask_with(clause, cut, fact.end, wh) if wh else None
+        # "interested in Hollywood": an "in" the word before asks for is no place
+        locative = not (len(toks) > 1 and toks[-2].lower in _IN_GOVERNORS)
+        wh = _place_phrase(prev.text, fact, locative)
+    return _ask_with(clause, cut, end, wh)
 
 
 def _possessive(clause: Clause, fact: Fact, before: list[Token], after: str) -> str | None:
@@ -327,7 +361,7 @@ def _object(clause: Clause, fact: Fact, start: int, after: str) -> str | None:
         if after.strip():
             return None
         what = "who" if fact.type is FactType.PERSON else "what"
-        return _finish(clause, None, what, f"{verb} {lower_first(clause.subject_text())}")
+        return _finish(clause, None, what, f"{verb} {_moved_subject(clause)}")
     if clause.aux and not clause.main_verb_have:
         return None  # "was called X", "had become X": no object to ask for
     if fact.type is FactType.NUMBER:
@@ -362,6 +396,8 @@ def _open_path(before: list[Token]) -> bool:
     for i, t in enumerate(before):
         if t.lower in SUBORDINATORS or t.lower in ("and", "or", "but") or not t.text[0].isalnum():
             return False
+        if i > 0 and before[i - 1].lower not in _VERB_CHAIN and _modifier_verb(t):
+            return False  # "the concessions made by Roosevelt at Yalta": inside a modifier
         nxt = before[i + 1] if i + 1 < len(before) else None
         infinitive = (
             t.lower == "to" and nxt and nxt.text[0].islower() and nxt.lower not in _DETERMINER
@@ -369,6 +405,30 @@ def _open_path(before: list[Token]) -> bool:
         if infinitive and i > 0:
             return False  # right after the verb ("sought to bring … to Asia") it is no island
     return True
+
+
+def _has_verb(text: str) -> bool:
+    """Whether a phrase after ", and" is a clause ("six of these were…", "the Soviet Union
+    - from Cuba") rather than the last item of a list ("Ganymede, and Callisto")."""
+    if re.search(r"\s[-–—]\s", text):
+        return True  # a verb left out and marked by a dash
+    words = []
+    for t in tokenize(text):
+        if t.text == ",":
+            break
+        words.append(t)
+    return any(
+        t.text[0].islower() and (t.lower in AUXILIARIES or is_past(t.lower, p.text))
+        for p, t in zip([Token("", 0, 0), *words], words, strict=False)
+    )
+
+
+def _modifier_verb(tok: Token) -> bool:
+    """A participle after a noun: "made", "taken", "struggling"."""
+    word = tok.lower
+    return tok.text[0].islower() and (
+        (word.endswith("ing") and len(word) > 5) or (is_participle(word) and is_past(word))
+    )
 
 
 def _free_tail(after: str) -> bool:
@@ -379,6 +439,8 @@ def _free_tail(after: str) -> bool:
         return True
     if tail[0].lower in ("and", "or", "&", "-", "–", "(") or after[:1] not in (" ", ","):
         return False
+    if after[:1] == " " and (tail[0].text[0].isdigit() or tail[0].text[0].isupper()):
+        return False  # "Executive Order 9835": the fact is part of a longer name
     for i, t in enumerate(tail):
         if t.text in (";", ":", "—", "–", "(", ")"):
             return False
@@ -390,17 +452,21 @@ def _free_tail(after: str) -> bool:
 
 
 @functools.lru_cache(maxsize=4096)  # asked again for each kind of item on the fact
-def wh_question(sentence: str, fact: Fact, facts: tuple[Fact, ...]) -> str | None:
-    """A wh-question on `fact` of a prepared sentence, or None (module doc)."""
+def wh_question(
+    sentence: str, fact: Fact, facts: tuple[Fact, ...], named_first: bool = False
+) -> str | None:
+    """A wh-question on `fact` of a prepared sentence, or None (module doc). `named_first`:
+    the sentence's first word is a name, which keeps its capital wherever it moves."""
     if not sentence.endswith(".") or "?" in sentence or '"' in sentence[: fact.start][-1:]:
         return None
     clause = parse(sentence, time_spans(facts))
     if clause is None:
         return None
+    clause = replace(clause, named_first=named_first)
     # a second clause after the one asked about (", and six of these were…") is left out
     r0, r1 = clause.rest
     joint = _SECOND_CLAUSE.search(clause.text, max(r0, fact.end), r1)
-    if joint:
+    if joint and (joint.group().strip() != ", and" or _has_verb(clause.text[joint.end() : r1])):
         clause = replace(clause, rest=(r0, joint.start()))
     for k, (a0, a1) in enumerate(clause.adverbials):
         if a0 <= fact.start and fact.end <= a1:
