@@ -215,7 +215,11 @@ def test_every_teacher_route_refuses_no_key_and_a_students_key(
     student = tutor.create_key("lms", "student")
     teacher = tutor.create_key("ms-smith", "teacher")
     tutor.ask(ASK["question"])  # an audit record for the flag route
-    routes = [r for r in (*router.routes, *class_router.routes, *page_router.routes) if isinstance(r, APIRoute)]
+    routes = [
+        r
+        for r in (*router.routes, *class_router.routes, *page_router.routes)
+        if isinstance(r, APIRoute)
+    ]
     assert len(routes) >= 4
     calls = [
         (

@@ -13,7 +13,8 @@ Where things are:
   `clauses` and `verbs`) turns a fact into a wh-question, `vague` drops sentences too
   vague to ask about.
 - grading (`grade`): `words` and `matching` compare free text, `feedback` quotes the source.
-- `bank` (the course's items, choosing the next one, progress), `scheduling` (SM-2),
+- `bank` (the course's items, choosing the next one, progress), `salience` (which items
+  matter most), `scheduling` (FSRS, and reading SM-2 schedules),
   `export` (GIFT and Aiken).
 """
 
@@ -26,7 +27,7 @@ from .grading import MAX_ANSWER_CHARS, grade
 from .kind import Choices, ItemKind, QuizKind
 from .kinds import kind_of
 from .questions import BLANK
-from .scheduling import next_review
+from .scheduling import next_review, rating_for, reschedule
 from .values import Fact, FactType
 from .wh import WH_WORD
 
@@ -49,6 +50,8 @@ __all__ = [
     "kind_of",
     "next_review",
     "progress",
+    "rating_for",
+    "reschedule",
     "to_aiken",
     "to_gift",
 ]
