@@ -26,7 +26,7 @@ from .generate import dump_items, generate_items
 from .grading import MAX_ANSWER_CHARS, grade
 from .kind import Choices, ItemKind, QuizKind
 from .kinds import kind_of
-from .questions import BLANK
+from .questions import BLANK, shape_of
 from .scheduling import next_review, rating_for, reschedule
 from .values import Fact, FactType
 from .wh import WH_WORD
@@ -52,6 +52,7 @@ __all__ = [
     "progress",
     "rating_for",
     "reschedule",
+    "shape_of",
     "to_aiken",
     "to_gift",
 ]

@@ -166,6 +166,16 @@ def make_item(
     return QuizItem(quiz_id, kind.value, question, answer, citation, options, citation.section)
 
 
+def shape_of(item: QuizItem) -> str:
+    """How an item asks: "question" (a wh-question), "cloze" (a sentence with a blank) or
+    "statement" (a sentence to judge true or false)."""
+    if item.kind == QuizKind.TRUE_FALSE.value:
+        return "statement"
+    if item.question.startswith(CLOZE_PREFIX) or BLANK in item.question:
+        return "cloze"
+    return "question"
+
+
 def cited_not_given(item: QuizItem) -> bool:
     """The answer is in the quote and not in the question (which would give it away)."""
     return item.answer in item.citation.quote and item.answer.lower() not in item.question.lower()

@@ -71,6 +71,10 @@ _QUALIFIED_MONTH = re.compile(r"^(?:early|mid|late)\b", re.IGNORECASE)
 _CITY_IDS = frozenset(CITIES.values())
 _UNIT_END = re.compile(r"\d(?:\s+(?:thousand|million|billion|hundred))?\s+([a-z]+)$")
 _SECOND_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s|;\s|\s*—\s*")
+# adjectives a measure is given with ("70 kilometers wide"), as a "how" question asks them
+_MEASURES = {w: w for w in "wide long tall high deep thick old heavy far large".split()} | {
+    "across": "wide"
+}
 _VERB_CHAIN = frozenset("been being be not also never already still then".split())
 _AND_VERB = re.compile(r"(\band )([a-z]+ed|[a-z]+)\b")
 # Words that take "in" as part of what they mean ("interested in Hollywood"): the place after
@@ -247,7 +251,7 @@ def _in_subject(clause: Clause, fact: Fact) -> str | None:
     core_end = min([m0, *(a for a, _ in clause.asides)])
     lead = clause.text[s0 : fact.start].strip().lower()
     after = clause.text[fact.end : core_end].strip()
-    tail = clause.text[m0:].strip()
+    tail = clause.text[m0 : clause.rest[1]].strip()
     titled = fact.type is FactType.PERSON and lead.split()[-1:] in ([t] for t in PERSON_TITLES)
     if lead not in ("", "the") and not titled:
         return None
@@ -300,6 +304,14 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
     ):
         month_of = time_phrase(f"{toks[-2].text} {prev.text}", fact)
         return _ask_with(clause, r0 + toks[-2].start, fact.end, month_of)
+    if (
+        prev.lower == "of"
+        and clause.main_verb_have
+        and fact.type is FactType.NUMBER
+        and [t.lower for t in toks[:-2]] in (["a"], ["an"])
+    ):
+        # "Callisto has a diameter of 4820 kilometers" → "What diameter does Callisto have"
+        return _ask_with(clause, r0 + toks[0].start, fact.end, f"what {toks[-2].lower}")
     if prev.lower not in PREPOSITIONS or prev.lower in ("of", "between", "than"):
         return None
     return _prepositional(clause, fact, toks, after_text)
@@ -358,6 +370,14 @@ def _object(clause: Clause, fact: Fact, start: int, after: str) -> str | None:
     if clause.existential:
         return None
     if clause.aux and verb in _BE:
+        measure = re.match(r" (\w+)\b", after)
+        if fact.type is FactType.NUMBER and measure and measure.group(1) in _MEASURES:
+            # "This view is 70 kilometers wide in…" → "How wide is this view in…"
+            adjective = _MEASURES[measure.group(1)]
+            rest = after[measure.end() :].strip()
+            return _finish(
+                clause, None, f"how {adjective}", _join(verb, _moved_subject(clause), rest)
+            )
         if after.strip():
             return None
         what = "who" if fact.type is FactType.PERSON else "what"
@@ -405,6 +425,20 @@ def _open_path(before: list[Token]) -> bool:
         if infinitive and i > 0:
             return False  # right after the verb ("sought to bring … to Asia") it is no island
     return True
+
+
+def _without_afterthought(clause: Clause, after: int) -> int:
+    """Where the clause's rest ends once a last phrase without a verb, after a comma past
+    `after`, is left out ("…4820 kilometers, almost the same as the planet Mercury")."""
+    r1 = clause.rest[1]
+    comma = clause.text.rfind(", ", after, r1)
+    if comma < 0:
+        return r1
+    phrase = clause.text[comma + 2 : r1]
+    first = phrase.split(" ", 1)[0].lower()
+    if "," in phrase or first in ("which", "who") or first.endswith("ing") or _has_verb(phrase):
+        return r1
+    return comma
 
 
 def _has_verb(text: str) -> bool:
@@ -463,11 +497,13 @@ def wh_question(
     if clause is None:
         return None
     clause = replace(clause, named_first=named_first)
-    # a second clause after the one asked about (", and six of these were…") is left out
+    # a second clause after the one asked about (", and six of these were…") and an
+    # afterthought without a verb (", almost the same as…") are left out
     r0, r1 = clause.rest
     joint = _SECOND_CLAUSE.search(clause.text, max(r0, fact.end), r1)
     if joint and (joint.group().strip() != ", and" or _has_verb(clause.text[joint.end() : r1])):
         clause = replace(clause, rest=(r0, joint.start()))
+    clause = replace(clause, rest=(r0, _without_afterthought(clause, max(r0, fact.end))))
     for k, (a0, a1) in enumerate(clause.adverbials):
         if a0 <= fact.start and fact.end <= a1:
             return _in_adverbial(clause, k, fact)
