@@ -69,6 +69,7 @@ _MONTH_WORD = re.compile(
 )
 _QUALIFIED_MONTH = re.compile(r"^(?:early|mid|late)\b", re.IGNORECASE)
 _CITY_IDS = frozenset(CITIES.values())
+_TWO_SENTENCES = re.compile(r"[a-z0-9)][.!?][\"”]?\s+[\"“]?[A-Z]")
 _UNIT_END = re.compile(r"\d(?:\s+(?:thousand|million|billion|hundred))?\s+([a-z]+)$")
 _SECOND_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s|;\s|\s*—\s*")
 # adjectives a measure is given with ("70 kilometers wide"), as a "how" question asks them
@@ -493,6 +494,8 @@ def wh_question(
     the sentence's first word is a name, which keeps its capital wherever it moves."""
     if not sentence.endswith(".") or "?" in sentence or '"' in sentence[: fact.start][-1:]:
         return None
+    if _TWO_SENTENCES.search(sentence[:-1]):
+        return None  # the splitter left two sentences in one passage: no one question
     clause = parse(sentence, time_spans(facts))
     if clause is None:
         return None
