@@ -197,12 +197,21 @@ def _body(clause: Clause, rest: str) -> str | None:
         if found is None:
             return None
         base = found
-        rest = _AND_VERB.sub(_and_base, rest)  # "did … admit defeat and end the blockade"
+        rest = _coordinated_base(rest)  # "did … admit defeat and end the blockade"
     return _join(do, subject, adverbs, base, rest)
 
 
+def _coordinated_base(rest: str) -> str:
+    """A second past verb of the clause itself in its base form too ("and ended" → "and
+    end"); not one inside a clause of its own ("that a spy had entered … and was shot")."""
+    inner = re.search(r",|\b(?:" + "|".join(sorted(SUBORDINATORS)) + r")\b", rest)
+    cut = inner.start() if inner else len(rest)
+    return _AND_VERB.sub(_and_base, rest[:cut]) + rest[cut:]
+
+
 def _and_base(m: re.Match[str]) -> str:
-    base = past_base(m.group(2)) if is_past(m.group(2)) else None
+    word = m.group(2)
+    base = past_base(word) if is_past(word) and word not in AUXILIARIES else None
     return f"{m.group(1)}{base}" if base else m.group(0)
 
 
@@ -439,6 +448,8 @@ def _without_afterthought(clause: Clause, after: int) -> int:
     first = phrase.split(" ", 1)[0].lower()
     if "," in phrase or first in ("which", "who") or first.endswith("ing") or _has_verb(phrase):
         return r1
+    if re.search(r"\b(?:and|or)\b", phrase):
+        return r1  # the end of a list ("under water, in space and in the atmosphere")
     return comma
 
 
