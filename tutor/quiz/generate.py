@@ -51,7 +51,7 @@ from ..stores.codec import item_to_dict
 from .distractors import Pools, distractors
 from .facts import analyse
 from .kinds import kind_of, multiple_choice, short_answer, true_false
-from .questions import CLOZE_PREFIX, citation_of, course_topics, units, wh_question
+from .questions import citation_of, course_topics, shape_of, units, wh_question
 from .vague import vague
 from .values import PRIORITY, Fact, Unit
 
@@ -76,6 +76,8 @@ class _Maker:
             made.append(multiple_choice.make(unit, mc, options[mc], citation))
         if sa:
             made.append(short_answer.make(unit, sa, citation))
+        if sum(shape_of(i) == "question" for i in made) >= 2:
+            return made  # asked twice already: no copy of the sentence (`_one_copy`)
         avoid = {mc, sa}
         statement = true_false.make(self.course, unit, ordered, options, citation, avoid)
         return _one_copy(made, statement)
@@ -117,10 +119,8 @@ def _one_copy(asked: list[QuizItem], statement: QuizItem) -> list[QuizItem]:
     read it twice, and a sentence asked twice needs no third item. A false statement is
     kept before a cloze (it tests a swapped fact), a cloze before a true statement (it tests
     recall rather than reading)."""
-    questions = [i for i in asked if not i.question.startswith(CLOZE_PREFIX)]
-    if len(questions) >= 2:
-        return questions
-    clozes = [i for i in asked if i.question.startswith(CLOZE_PREFIX)]
+    questions = [i for i in asked if shape_of(i) == "question"]
+    clozes = [i for i in asked if shape_of(i) == "cloze"]
     copy = statement if statement.answer == "false" or not clozes else clozes[0]
     return [*questions, copy]
 

@@ -22,6 +22,7 @@ the choice is deterministic.
 
 from __future__ import annotations
 
+import statistics
 from collections import Counter
 from collections.abc import Iterable
 
@@ -30,7 +31,7 @@ import numpy as np
 from ..course import Course
 from ..domain import AuditFilter, AuditRecord, Passage, QuizItem
 
-AUDIT_WINDOW = 2000  # the latest answers whose citations are counted
+AUDIT_WINDOW = 1000  # the latest answers whose citations are counted (≈10 ms to read)
 LATEST_ANSWERS = AuditFilter(answerable=True, flagged=False, limit=AUDIT_WINDOW)
 NEIGHBOURS = 8  # nearest sentences looked at for restatements
 
@@ -79,7 +80,7 @@ def restatement_counts(course: Course, passage_ids: list[int]) -> dict[int, int]
     nearest = [row[0] for row in others if row]
     if not nearest:
         return {}
-    typical = float(np.median(nearest))
+    typical = statistics.median(nearest)  # not np.median: it imports numpy's masked arrays
     return {
         pid: sum(s > typical for s in row) for pid, row in zip(passage_ids, others, strict=True)
     }
