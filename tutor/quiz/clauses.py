@@ -1,10 +1,10 @@
 """The parts of a course sentence a question is made from: the adverbials in front, the
-subject, the finite verb and the rest ("In 1957, | the Foreign Ministry | was | headed by
-Gromyko").
+subject, the finite verb and the rest ("In 1402, | the town council | was | led by Ilsa
+Varr").
 
 Without a tagger, the finite verb is the first auxiliary ("was", "had", "could") or past
 tense ("adopted", "broke") after the subject's first word that is not inside the subject
-itself ("the leased territory", "the treaty signed in 1955 was…"). Whatever cannot be split
+itself ("the leased territory", "the charter signed in 1231 was…"). Whatever cannot be split
 with confidence (a relative clause in the subject, no finite verb, a verb-first sentence)
 gives None, and the caller asks no wh-question about it.
 """
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from .verbs import AUXILIARIES, PERFECT, is_participle, is_past
 
-# words, with inner dots, hyphens and apostrophes ("U.S", "mid-June", "Stalin's", "4.5");
+# words, with inner dots, hyphens and apostrophes ("U.S", "mid-June", "Brenn's", "4.5");
 # any other character is a token of its own
 _TOKEN = re.compile(r"\w(?:[\w'’.-]*\w)?|[^\w\s]")
 
@@ -41,7 +41,7 @@ _OPENING_ADVERBS = frozenset(
     initially subsequently afterwards ultimately instead once""".split()
 )
 MAX_SUBJECT_TOKENS = 14
-# prepositions that also open a clause ("Three days after the allies authorized…")
+# prepositions that also open a clause ("Two days after the guild agreed…")
 _CLAUSE_PREPS = frozenset("after before until till once".split())
 _BE_HAVE = frozenset("am is are was were has have had".split())
 
@@ -140,7 +140,7 @@ def _finite(tokens: list[Token], i: int, first: int) -> bool:
     previous = tokens[i - 1].text if i > 0 else ""
     if i == first or not tok.text[0].islower() or not is_past(word, previous):
         return False
-    # "the treaty signed in 1955 was…": a participle in the subject when a form of "be" or
+    # "the charter signed in 1231 was…": a participle in the subject when a form of "be" or
     # "have" follows before the clause ends
     if not is_participle(word):
         return True
@@ -177,7 +177,7 @@ def _clause_free(tokens: list[Token]) -> bool:
 
 def _adverbial_chunk(chunk: list[Token]) -> bool:
     """A phrase before a comma that is an adverbial: one opening with a preposition, an
-    adverb or a participle ("held from July 17…"), or a time phrase ("A few months
+    adverb or a participle ("held from March 3…"), or a time phrase ("A few months
     later"); never one with an auxiliary."""
     if not chunk or not _clause_free(chunk):
         return False
@@ -203,15 +203,15 @@ def _adverbials(
         comma = next((j for j in range(i + 1, len(tokens)) if tokens[j].text == ","), None)
         if comma is not None and _adverbial_chunk(tokens[i:comma]):
             end = comma
-            # "On May 12, 1949, the Soviets…", "From September 15 to September 27, 1959
-            # Khrushchev…": a year after the comma belongs to the date before it
+            # "On March 3, 1388, the guild…", "From May 2 to May 9, 1410 the mayor…": a year
+            # after the comma belongs to the date before it
             if comma + 1 < len(tokens) and _YEAR.fullmatch(tokens[comma + 1].text):
                 end = comma + 2
             found.append((i, end))
             i = end + 1 if end < len(tokens) and tokens[end].text == "," else end
             continue
         if _opens_adverbial(tokens[i]):
-            # "In the summer of 1956 demonstrations were held…": no comma; the phrase ends
+            # "In the summer of 1352 markets were held…": no comma; the phrase ends
             # where its date does
             ends = [k for k in range(i, min(len(tokens), i + 8)) if k in time_ends]
             if ends:
@@ -227,9 +227,9 @@ def _adverbials(
 
 
 def _aside_end(tokens: list[Token], comma: int) -> int | None:
-    """Where an aside opened by the comma at `comma` closes ("Stalin, the premier of the
-    Soviet Union, wished…"): the index of its closing comma, or None when the comma opens
-    a list ("the United States, Great Britain, and France") or something else."""
+    """Where an aside opened by the comma at `comma` closes ("Brenn, the master of the
+    guild, wished…"): the index of its closing comma, or None when the comma opens
+    a list ("Castmoor, Dunholt, and Pellin") or something else."""
     close = next((j for j in range(comma + 1, len(tokens)) if tokens[j].text == ","), None)
     if close is None or close == comma + 1 or close + 1 >= len(tokens):
         return None
@@ -237,9 +237,9 @@ def _aside_end(tokens: list[Token], comma: int) -> int | None:
     if tokens[close + 1].lower in ("and", "or", "but") or inside[0].lower in ("and", "or"):
         return None
     if inside[0].lower not in ("which", "who") and not _clause_free(inside):
-        return None  # a clause of its own ("…, the Soviet Union could have…, but"), no aside
+        return None  # a clause of its own ("…, the guild could have…, but"), no aside
     if len(inside) == 1 or (len(inside) == 2 and inside[0].text[0].isupper()):
-        return None  # "Romania, Bulgaria, …": a list of names, not an aside
+        return None  # "Castmoor, Dunholt, …": a list of names, not an aside
     return close
 
 
@@ -301,7 +301,7 @@ def _clause(
 ) -> Clause:
     spans = tuple((tokens[a].start, tokens[b - 1].end) for a, b in adverbials)
     subject = (tokens[first].start, tokens[verb - 1].end)
-    # an aside is cut with the space before its opening comma: "Stalin, the premier…, wished"
+    # an aside is cut with the space before its opening comma: "Brenn, the master…, wished"
     cut = tuple((tokens[a - 1].end, tokens[b - 1].end) for a, b in asides)
     return Clause(
         text,

@@ -24,13 +24,13 @@ The approach is classic cloze generation over surface patterns:
    not blanked: they would be trivial or ambiguous.
 4. **Items** per unit, each made by its kind's module (`kinds`), unless the sentence is too
    vague to ask about (`vague`: an indefinite, abstract subject and no fact but the one
-   asked, "In 1962, there was a danger for bilateral relations"): one multiple-choice item
+   asked, "In 1833, there was a shift in regional trade"): one multiple-choice item
    (on a fact with three same-type distractors: nearby years, nearby dates, numbers of
    similar magnitude, names of the same type from the course: `distractors`), one
    short-answer item on another fact, and one true/false item whose statement is the
    sentence itself or the sentence with one fact swapped for a distractor. Each question is
-   a wh-question where the sentence's shape allows one (`wh`: "On August 13, the Berlin
-   Wall was erected." → "On what date was the Berlin Wall erected?"), otherwise a cloze
+   a wh-question where the sentence's shape allows one (`wh`: "On March 3, the harbour
+   wall was finished." → "On what date was the harbour wall finished?"), otherwise a cloze
    stem with "_____"; the facts are chosen so that as many items as possible are
    wh-questions. Of the items that copy the sentence (clozes, the true/false statement),
    a unit keeps one: a learner should not read the same sentence three times.

@@ -100,7 +100,7 @@ def units(
 
 def _opens_with_name(sentence: str, lexicon: Lexicon) -> bool:
     """Whether the sentence's first word is (part of) a name: one the course capitalises
-    elsewhere, or one a capitalised word follows ("Great Britain occupied…")."""
+    elsewhere, or one a capitalised word follows ("Great Harbour opened…")."""
     words = sentence.split()
     first = words[0].strip(",;:")
     if lexicon.case.name_like(first):

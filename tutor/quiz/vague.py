@@ -1,16 +1,17 @@
 """Sentences too vague to ask about: whose only checkable content is the fact asked.
 
-"In 1962, there was a danger for bilateral relations." asks a learner to recall a year for
+"In 1833, there was a shift in regional trade." asks a learner to recall a year for
 a claim that names nothing: no one could tell it true or false with another year, and a
 teacher would not ask it. A sentence is vague for a fact when
 
 - no other fact worth asking (a name, number or date that is not the course's own topic)
   anchors it, and
-- what it is about is an indefinite noun phrase ("a …", "some …", "a certain …", or "there
-  was …") whose head is an abstract noun (by its suffix, "-tion", "-ment", "-ity"…, or one
-  of the common abstract nouns without one) or hedged by "certain", "some", "various".
+- it only says that something was ("there was …"), or what it is about is an indefinite
+  noun phrase ("a …", "some …", "a certain …") whose head is an abstract noun (by its
+  suffix, "-tion", "-ment", "-ity"…, or one of the common abstract nouns without one) or
+  hedged by "certain", "some", "various".
 
-A definite subject ("the military doctrine of…"), a concrete one ("a missile"), or a second
+A definite subject ("the charter of…"), a concrete one ("a bridge"), or a second
 fact keeps the sentence. Sentences the clause splitter cannot read are kept: the rule drops
 only what it can see is vague.
 """
@@ -30,11 +31,11 @@ _ABSTRACT_SUFFIX = re.compile(
 )
 # common abstract nouns that carry no abstract suffix
 _ABSTRACT = frozenset(
-    """danger change idea process problem issue way role step trend threat crisis interest
-    power course tension conflict question matter aspect factor area field level degree
-    kind type form part number result effect reason cause need goal aim purpose sense view
-    attempt success failure rise fall growth decline shift move turn phase stage period
-    time sort thing event situation state struggle contradiction""".split()
+    """change idea process problem issue way role step trend threat crisis interest power
+    course conflict question matter aspect factor area field level degree kind type form
+    part number result effect reason cause need goal aim purpose sense view attempt success
+    failure rise fall growth decline shift move turn phase stage period time sort thing
+    event state struggle""".split()
 )
 
 
@@ -62,6 +63,8 @@ def vague(unit: Unit, fact: Fact) -> bool:
     start = clause.rest[0] if clause.existential else clause.subject[0]
     if start <= fact.start < start + len(phrase):
         return False  # the fact is what the sentence is about
+    if clause.existential:
+        return True  # "there was …" introduces something without naming it
     words = [t.lower for t in tokenize(phrase) if t.text[0].isalnum()]
     if not words or words[0] not in _INDEFINITE:
         return False

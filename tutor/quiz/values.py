@@ -63,7 +63,7 @@ class Unit:
     sentence: str
     facts: tuple[Fact, ...]  # the facts worth asking
     found: tuple[Fact, ...] = ()  # every fact of the sentence (dates end its adverbials)
-    named_first: bool = False  # the sentence's first word is a name ("Gromyko made…")
+    named_first: bool = False  # the sentence's first word is a name ("Brenn founded…")
 
     @property
     def stem(self) -> str:

@@ -1,16 +1,16 @@
-"""Wh-questions on one fact of a course sentence: "On August 13, the Berlin Wall was
-erected." → "On what date was the Berlin Wall erected?".
+"""Wh-questions on one fact of a course sentence: "On March 3, the harbour wall was
+finished." → "On what date was the harbour wall finished?".
 
 The fact's type gives the wh-word (`WH_WORD`, which calibration's synthetic questions use
 too); where the fact sits in the sentence (`clauses`) gives the question's shape:
 
-- in a fronted adverbial: the adverbial becomes a wh-phrase ("In October 1956" → "In
+- in a fronted adverbial: the adverbial becomes a wh-phrase ("In October 1388" → "In
   October of what year"), the clause is inverted ("an uprising broke out" → "did an
   uprising break out"), other adverbials stay in front;
-- the subject itself: the wh-word takes its place ("Khrushchev proposed…" → "Who
-  proposed…?");
-- after the verb: a prepositional phrase becomes a wh-phrase ("with Kennedy" → "With
-  whom"), an object a wh-word ("occupied Greece" → "Which country did … occupy"), a
+- the subject itself: the wh-word takes its place ("Aldo Brenn founded…" → "Who
+  founded…?");
+- after the verb: a prepositional phrase becomes a wh-phrase ("with Ilsa Varr" → "With
+  whom"), an object a wh-word ("occupied Dunholt" → "Which city did … occupy"), a
   complement of "was" a "What was …" question, a count "How many soldiers".
 
 Anything else, and any fact inside a clause within the sentence (after "which", "because",
@@ -78,7 +78,7 @@ _MEASURES = {w: w for w in "wide long tall high deep thick old heavy far large".
 }
 _VERB_CHAIN = frozenset("been being be not also never already still then".split())
 _AND_VERB = re.compile(r"(\band )([a-z]+ed|[a-z]+)\b")
-# Words that take "in" as part of what they mean ("interested in Hollywood"): the place after
+# Words that take "in" as part of what they mean ("interested in Pellin"): the place after
 # them answers no "where".
 _IN_GOVERNORS = frozenset(
     """interested interest involved engaged participated participate participation succeeded
@@ -93,8 +93,8 @@ def time_spans(facts: tuple[Fact, ...]) -> tuple[tuple[int, int], ...]:
 
 
 def _moved_subject(clause: Clause) -> str:
-    """The subject as it reads off the sentence's start: "The Presidium…" → "the
-    Presidium…", "Key areas" → "key areas", but "Gromyko" stays (`Clause.named_first`)."""
+    """The subject as it reads off the sentence's start: "The Weavers Guild…" → "the
+    Weavers Guild…", "Old mills" → "old mills", but "Brenn" stays (`Clause.named_first`)."""
     subject = clause.subject_text()
     if clause.subject[0] == 0 and subject and not clause.named_first:
         return subject[0].lower() + subject[1:]
@@ -110,8 +110,8 @@ def _which(fact: Fact) -> str | None:
     if fact.type is FactType.REGION:
         return "which region"
     if fact.type is FactType.ORG:
-        # the head is the last organisation word before "of"/"for": "Union Republic",
-        # "Council for Mutual Economic Assistance"
+        # the head is the last organisation word before "of"/"for": "Merchants League",
+        # "Council for the Northern Ports"
         words = re.split(r"\s(?:of|for)\s", fact.text.lower())[0].split()
         head = next((w for w in reversed(words) if w in ORG_WORDS), None)
         return f"which {head}" if head and not head.endswith("s") else "what"
@@ -127,7 +127,7 @@ def _subject_word(fact: Fact) -> str | None:
 
 
 def time_phrase(prefix: str, fact: Fact, suffix: str = "") -> str | None:
-    """A time phrase with the fact asked: ("In October", 1956) → "In October of what year",
+    """A time phrase with the fact asked: ("In October", 1388) → "In October of what year",
     ("By the end of the", 1950s) → "By the end of which decade"; None for other shapes."""
     noun = _TIME_NOUN.get(fact.type)
     if noun is None:
@@ -144,10 +144,10 @@ def time_phrase(prefix: str, fact: Fact, suffix: str = "") -> str | None:
         if re.fullmatch(r"1\d{3}|20\d{2}", suffix):
             noun, suffix = f"which month of {suffix}", ""
     if fact.type is FactType.DATE and re.fullmatch(r",?\s*(1\d{3}|20\d{2})", suffix):
-        noun, suffix = f"{noun} in {suffix.strip(', ')}", ""  # "On what date in 1949"
+        noun, suffix = f"{noun} in {suffix.strip(', ')}", ""  # "On what date in 1415"
     on_date = re.fullmatch(r"(On [A-Z][a-z]+ \d{1,2}),", prefix)
     if fact.type is FactType.YEAR and on_date and not suffix:
-        return f"{on_date.group(1)} of {noun}"  # "On May 12 of what year"
+        return f"{on_date.group(1)} of {noun}"  # "On March 3 of what year"
     if suffix and suffix.lower() not in ("years", "year"):
         return None
     if low[-1:] == ["the"] and fact.type in (FactType.DECADE, FactType.RANGE):
@@ -221,8 +221,8 @@ def _join(*parts: str) -> str:
 
 def _finish(clause: Clause, asked: int | None, wh: str, body: str) -> str:
     """The wh-phrase and the turned clause, with the adverbials not asked about: those
-    before the asked one stay in front ("In 1953, on what date was…"), short ones after
-    it go to the end ("In what year was … concluded in Korea on July 27?") unless the
+    before the asked one stay in front ("In 1415, on what date was…"), short ones after
+    it go to the end ("In what year was … signed in Pellin on March 3?") unless the
     clause ends in a clause of its own (", which…"), which they would seem to belong to."""
     front: list[str] = []
     back: list[str] = []
@@ -266,8 +266,7 @@ def _in_subject(clause: Clause, fact: Fact) -> str | None:
     if lead not in ("", "the") and not titled:
         return None
     if not after:
-        # "Chinese Communist Party leader Mao Zedong announced…" → "Which Chinese Communist
-        # Party leader announced…"
+        # "Guild master Tomas Rell announced…" → "Which guild master announced…"
         named = clause.text[s0 : fact.start].strip()
         wh = f"which {named.removeprefix('the ').removeprefix('The ')}" if titled else None
         wh = wh or _subject_word(fact)
@@ -297,7 +296,7 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
         return _object(clause, fact, start, after_text)
     prev = toks[-1]
     if prev.lower in PERSON_TITLES and fact.type is FactType.PERSON:
-        # "headed by a large diplomat Gromyko" → "By which diplomat was … headed"
+        # "led by the young merchant Brenn" → "By which merchant was … led"
         k = len(toks) - 2
         while k >= 0 and toks[k].lower not in PREPOSITIONS:
             k -= 1
@@ -320,7 +319,7 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
         and fact.type is FactType.NUMBER
         and [t.lower for t in toks[:-2]] in (["a"], ["an"])
     ):
-        # "Callisto has a diameter of 4820 kilometers" → "What diameter does Callisto have"
+        # "The lake has a depth of 40 metres" → "What depth does the lake have"
         return _ask_with(clause, r0 + toks[0].start, fact.end, f"what {toks[-2].lower}")
     if prev.lower not in PREPOSITIONS or prev.lower in ("of", "between", "than"):
         return None
@@ -329,8 +328,8 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
 
 def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) -> str | None:
     """The fact in a prepositional phrase after the verb (`toks` end with its preposition):
-    "with Kennedy" → "with whom", "in 1957" → "in what year", "at the 20th Party Congress"
-    → "at which Party Congress", "with more than 70 states" → "with how many states"."""
+    "with Ilsa Varr" → "with whom", "in 1402" → "in what year", "at the 3rd Guild Council"
+    → "at which Guild Council", "with more than 40 towns" → "with how many towns"."""
     r0 = clause.rest[0]
     prev = toks[-1]
     cut, end = r0 + prev.start, fact.end
@@ -356,14 +355,14 @@ def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) ->
         which = _which(fact)
         wh = f"{prev.lower} {which}" if which else None
     else:
-        # "interested in Hollywood": an "in" the word before asks for is no place
+        # "interested in Pellin": an "in" the word before asks for is no place
         locative = not (len(toks) > 1 and toks[-2].lower in _IN_GOVERNORS)
         wh = _place_phrase(prev.text, fact, locative)
     return _ask_with(clause, cut, end, wh)
 
 
 def _possessive(clause: Clause, fact: Fact, before: list[Token], after: str) -> str | None:
-    """ "began after Stalin's death" → "After whose death did … begin"."""
+    """ "began after Brenn's death" → "After whose death did … begin"."""
     m = re.match(r"['’]s ([a-z]+)", after)
     if fact.type is not FactType.PERSON or not m or not before or not _open_path(before):
         return None
@@ -422,24 +421,24 @@ def _ask_with(clause: Clause, start: int, end: int, wh: str | None) -> str | Non
 
 def _open_path(before: list[Token]) -> bool:
     """Nothing between the verb and the fact opens another clause or a list: no "which",
-    "and", comma, nor an infinitive ("the decision to place arms in Cuba")."""
+    "and", comma, nor an infinitive ("the decision to send ships to Pellin")."""
     for i, t in enumerate(before):
         if t.lower in SUBORDINATORS or t.lower in ("and", "or", "but") or not t.text[0].isalnum():
             return False
         if i > 0 and before[i - 1].lower not in _VERB_CHAIN and _modifier_verb(t):
-            return False  # "the concessions made by Roosevelt at Yalta": inside a modifier
+            return False  # "the tolls set by the guild at Pellin": inside a modifier
         nxt = before[i + 1] if i + 1 < len(before) else None
         infinitive = (
             t.lower == "to" and nxt and nxt.text[0].islower() and nxt.lower not in _DETERMINER
         )
         if infinitive and i > 0:
-            return False  # right after the verb ("sought to bring … to Asia") it is no island
+            return False  # right after the verb ("sought to bring … to Dunholt") it is no island
     return True
 
 
 def _without_afterthought(clause: Clause, after: int) -> int:
     """Where the clause's rest ends once a last phrase without a verb, after a comma past
-    `after`, is left out ("…4820 kilometers, almost the same as the planet Mercury")."""
+    `after`, is left out ("…40 metres, almost as deep as the sea")."""
     r1 = clause.rest[1]
     comma = clause.text.rfind(", ", after, r1)
     if comma < 0:
@@ -454,8 +453,8 @@ def _without_afterthought(clause: Clause, after: int) -> int:
 
 
 def _has_verb(text: str) -> bool:
-    """Whether a phrase after ", and" is a clause ("six of these were…", "the Soviet Union
-    - from Cuba") rather than the last item of a list ("Ganymede, and Callisto")."""
+    """Whether a phrase after ", and" is a clause ("six of these were…", "the guild - from
+    Pellin") rather than the last item of a list ("Dunholt, and Pellin")."""
     if re.search(r"\s[-–—]\s", text):
         return True  # a verb left out and marked by a dash
     words = []
@@ -478,7 +477,7 @@ def _modifier_verb(tok: Token) -> bool:
 
 
 def _free_tail(after: str) -> bool:
-    """What follows the fact leaves it alone: not "and Kennedy", "-1964", ", spoke at…"
+    """What follows the fact leaves it alone: not "and Ilsa Varr", "-1415", ", spoke at…"
     (a comma may only open a relative clause or a participle: ", which…", ", declaring…")."""
     tail = tokenize(after)
     if not tail:
@@ -486,7 +485,7 @@ def _free_tail(after: str) -> bool:
     if tail[0].lower in ("and", "or", "&", "-", "–", "(") or after[:1] not in (" ", ","):
         return False
     if after[:1] == " " and (tail[0].text[0].isdigit() or tail[0].text[0].isupper()):
-        return False  # "Executive Order 9835": the fact is part of a longer name
+        return False  # "Charter 12": the fact is part of a longer name
     for i, t in enumerate(tail):
         if t.text in (";", ":", "—", "–", "(", ")"):
             return False
