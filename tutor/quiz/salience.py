@@ -34,6 +34,7 @@ from ..domain import AuditFilter, AuditRecord, Passage, QuizItem
 AUDIT_WINDOW = 1000  # the latest answers whose citations are counted (≈10 ms to read)
 LATEST_ANSWERS = AuditFilter(answerable=True, flagged=False, limit=AUDIT_WINDOW)
 NEIGHBOURS = 8  # nearest sentences looked at for restatements
+BLOCK = 256  # rows of similarities at a time: 10 MB for a course of 10,000 sentences
 
 # (answers citing the item's sentence, sentences of the course restating it)
 Salience = tuple[int, int]
@@ -61,12 +62,27 @@ def citation_counts(course: Course, records: Iterable[AuditRecord]) -> Counter[i
     return counts
 
 
+def _nearest(every: np.ndarray, rows: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The NEIGHBOURS + 1 nearest sentences of each of `rows` (itself among them), nearest
+    first: a matrix product by blocks of rows, then a partial sort. The vector index would
+    give the same, but its threads cost more to start than this costs for a course."""
+    k = min(NEIGHBOURS + 1, len(every))
+    scores, ids = [], []
+    for at in range(0, len(rows), BLOCK):
+        sims = every[rows[at : at + BLOCK]] @ every.T
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        order = np.argsort(-np.take_along_axis(sims, top, axis=1), axis=1, kind="stable")
+        found = np.take_along_axis(top, order, axis=1)
+        ids.append(found)
+        scores.append(np.take_along_axis(sims, found, axis=1))
+    return np.concatenate(scores), np.concatenate(ids)
+
+
 def restatement_counts(course: Course, passage_ids: list[int]) -> dict[int, int]:
     """For each of `passage_ids`, how many sentences outside its paragraph restate it."""
-    if not passage_ids or course.sentence_index.size < 2:
+    if not passage_ids or len(course.sentence_vectors) < 2:
         return {}
-    vectors = np.asarray(course.sentence_vectors[passage_ids], dtype=np.float32)
-    scores, ids = course.sentence_index.search(vectors, NEIGHBOURS + 1)
+    scores, ids = _nearest(np.asarray(course.sentence_vectors, dtype=np.float32), passage_ids)
     others: list[list[float]] = []
     for pid, row_scores, row_ids in zip(passage_ids, scores, ids, strict=True):
         paragraph = course.passages[pid].paragraph
