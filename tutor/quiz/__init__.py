@@ -10,7 +10,7 @@ Where things are:
 - generation (`generate_items`, see `generate` for the approach): `sentences` prepares course
   sentences, `gazetteer` and `names` type names, `facts` finds facts, `distractors` finds
   wrong answers of the same type, `questions` builds units and items, `wh` (with
-  `clauses` and `verbs`) turns a fact into a wh-question, `vague` drops sentences too
+  `clauses`, `verbs` and `reach`) turns a fact into a wh-question, `vague` drops sentences too
   vague to ask about.
 - grading (`grade`): `words` and `matching` compare free text, `feedback` quotes the source.
 - `bank` (the course's items, choosing the next one, progress), `salience` (which items

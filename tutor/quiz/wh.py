@@ -27,8 +27,9 @@ from dataclasses import replace
 from ..text import MONTHS, STOPWORDS
 from .clauses import PREPOSITIONS, SUBORDINATORS, Clause, Token, parse, tokenize
 from .gazetteer import CITIES, ORG_WORDS, PERSON_TITLES
+from .reach import free_tail, open_path, trimmed
 from .values import Fact, FactType
-from .verbs import AUXILIARIES, is_participle, is_past, past_base
+from .verbs import AUXILIARIES, is_past, past_base
 
 # The wh-word a fact of each type answers.
 WH_WORD = {
@@ -71,12 +72,10 @@ _QUALIFIED_MONTH = re.compile(r"^(?:early|mid|late)\b", re.IGNORECASE)
 _CITY_IDS = frozenset(CITIES.values())
 _TWO_SENTENCES = re.compile(r"[a-z0-9)][.!?][\"”]?\s+[\"“]?[A-Z]")
 _UNIT_END = re.compile(r"\d(?:\s+(?:thousand|million|billion|hundred))?\s+([a-z]+)$")
-_SECOND_CLAUSE = re.compile(r",\s+(?:and|but|while|whereas|yet)\s|;\s|\s*—\s*")
 # adjectives a measure is given with ("70 kilometers wide"), as a "how" question asks them
 _MEASURES = {w: w for w in "wide long tall high deep thick old heavy far large".split()} | {
     "across": "wide"
 }
-_VERB_CHAIN = frozenset("been being be not also never already still then".split())
 _AND_VERB = re.compile(r"(\band )([a-z]+ed|[a-z]+)\b")
 # Words that take "in" as part of what they mean ("interested in Pellin"): the place after
 # them answers no "where".
@@ -286,7 +285,7 @@ def _in_rest(clause: Clause, fact: Fact) -> str | None:
     if after_text[:2] in ("'s", "’s"):
         return _possessive(clause, fact, before, after_text)
     ordinal = fact.type is FactType.ORDINAL  # followed by what it numbers: checked below
-    if not _open_path(before) or not (ordinal or _free_tail(after_text)):
+    if not open_path(before) or not (ordinal or free_tail(after_text)):
         return None
     start = fact.start
     toks = list(before)
@@ -336,7 +335,7 @@ def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) ->
     wh: str | None
     if fact.type is FactType.ORDINAL:
         named = re.match(r" ((?:[A-Z][\w'’-]*)(?: [A-Z][\w'’-]*)*)", after)
-        if not named or not _free_tail(after[named.end() :]):
+        if not named or not free_tail(after[named.end() :]):
             return None
         wh, end = f"{prev.lower} which {named.group(1)}", fact.end + named.end()
     elif fact.type in TIME_TYPES:
@@ -364,10 +363,10 @@ def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) ->
 def _possessive(clause: Clause, fact: Fact, before: list[Token], after: str) -> str | None:
     """ "began after Brenn's death" → "After whose death did … begin"."""
     m = re.match(r"['’]s ([a-z]+)", after)
-    if fact.type is not FactType.PERSON or not m or not before or not _open_path(before):
+    if fact.type is not FactType.PERSON or not m or not before or not open_path(before):
         return None
     prep = before[-1]
-    if prep.lower not in PREPOSITIONS or not _free_tail(after[m.end() :]):
+    if prep.lower not in PREPOSITIONS or not free_tail(after[m.end() :]):
         return None
     start = clause.rest[0] + prep.start
     return _ask_with(clause, start, fact.end + m.end(), f"{prep.lower} whose {m.group(1)}")
@@ -419,83 +418,6 @@ def _ask_with(clause: Clause, start: int, end: int, wh: str | None) -> str | Non
     return _finish(clause, None, wh, body) if body else None
 
 
-def _open_path(before: list[Token]) -> bool:
-    """Nothing between the verb and the fact opens another clause or a list: no "which",
-    "and", comma, nor an infinitive ("the decision to send ships to Pellin")."""
-    for i, t in enumerate(before):
-        if t.lower in SUBORDINATORS or t.lower in ("and", "or", "but") or not t.text[0].isalnum():
-            return False
-        if i > 0 and before[i - 1].lower not in _VERB_CHAIN and _modifier_verb(t):
-            return False  # "the tolls set by the guild at Pellin": inside a modifier
-        nxt = before[i + 1] if i + 1 < len(before) else None
-        infinitive = (
-            t.lower == "to" and nxt and nxt.text[0].islower() and nxt.lower not in _DETERMINER
-        )
-        if infinitive and i > 0:
-            return False  # right after the verb ("sought to bring … to Dunholt") it is no island
-    return True
-
-
-def _without_afterthought(clause: Clause, after: int) -> int:
-    """Where the clause's rest ends once a last phrase without a verb, after a comma past
-    `after`, is left out ("…40 metres, almost as deep as the sea")."""
-    r1 = clause.rest[1]
-    comma = clause.text.rfind(", ", after, r1)
-    if comma < 0:
-        return r1
-    phrase = clause.text[comma + 2 : r1]
-    first = phrase.split(" ", 1)[0].lower()
-    if "," in phrase or first in ("which", "who") or first.endswith("ing") or _has_verb(phrase):
-        return r1
-    if re.search(r"\b(?:and|or)\b", phrase):
-        return r1  # the end of a list ("under water, in space and in the atmosphere")
-    return comma
-
-
-def _has_verb(text: str) -> bool:
-    """Whether a phrase after ", and" is a clause ("six of these were…", "the guild - from
-    Pellin") rather than the last item of a list ("Dunholt, and Pellin")."""
-    if re.search(r"\s[-–—]\s", text):
-        return True  # a verb left out and marked by a dash
-    words = []
-    for t in tokenize(text):
-        if t.text == ",":
-            break
-        words.append(t)
-    return any(
-        t.text[0].islower() and (t.lower in AUXILIARIES or is_past(t.lower, p.text))
-        for p, t in zip([Token("", 0, 0), *words], words, strict=False)
-    )
-
-
-def _modifier_verb(tok: Token) -> bool:
-    """A participle after a noun: "made", "taken", "struggling"."""
-    word = tok.lower
-    return tok.text[0].islower() and (
-        (word.endswith("ing") and len(word) > 5) or (is_participle(word) and is_past(word))
-    )
-
-
-def _free_tail(after: str) -> bool:
-    """What follows the fact leaves it alone: not "and Ilsa Varr", "-1415", ", spoke at…"
-    (a comma may only open a relative clause or a participle: ", which…", ", declaring…")."""
-    tail = tokenize(after)
-    if not tail:
-        return True
-    if tail[0].lower in ("and", "or", "&", "-", "–", "(") or after[:1] not in (" ", ","):
-        return False
-    if after[:1] == " " and (tail[0].text[0].isdigit() or tail[0].text[0].isupper()):
-        return False  # "Charter 12": the fact is part of a longer name
-    for i, t in enumerate(tail):
-        if t.text in (";", ":", "—", "–", "(", ")"):
-            return False
-        if t.text == "," and i + 1 < len(tail):
-            nxt = tail[i + 1].lower
-            if not (nxt in ("which", "who") or (nxt.endswith("ing") and len(nxt) > 4)):
-                return False
-    return True
-
-
 @functools.lru_cache(maxsize=4096)  # asked again for each kind of item on the fact
 def wh_question(
     sentence: str, fact: Fact, facts: tuple[Fact, ...], named_first: bool = False
@@ -510,13 +432,7 @@ def wh_question(
     if clause is None:
         return None
     clause = replace(clause, named_first=named_first)
-    # a second clause after the one asked about (", and six of these were…") and an
-    # afterthought without a verb (", almost the same as…") are left out
-    r0, r1 = clause.rest
-    joint = _SECOND_CLAUSE.search(clause.text, max(r0, fact.end), r1)
-    if joint and (joint.group().strip() != ", and" or _has_verb(clause.text[joint.end() : r1])):
-        clause = replace(clause, rest=(r0, joint.start()))
-    clause = replace(clause, rest=(r0, _without_afterthought(clause, max(r0, fact.end))))
+    clause = trimmed(clause, fact.end)
     for k, (a0, a1) in enumerate(clause.adverbials):
         if a0 <= fact.start and fact.end <= a1:
             return _in_adverbial(clause, k, fact)
