@@ -2,8 +2,8 @@
 questions (see calibration).
 
 Answerable ones come from the facts the quiz generator finds: the fact's span is taken out
-of its sentence and a wh-word put in front ("In 1957, the ministry was headed by Gromyko"
-→ "Who in 1957 the ministry was headed by?"), then the question is cut to the words near the
+of its sentence and a wh-word put in front ("In 1712, the mint was run by Hallam"
+→ "Who in 1712 the mint was run by?"), then the question is cut to the words near the
 fact and paraphrased the way students do: some words dropped, some replaced by the course's
 nearest word in the model's space ("built" for "erected"). The word order is clumsy; what the
 signals measure (similarity, the words covered, names, the kind of answer) does not depend

@@ -4,8 +4,8 @@ A wh-phrase can be moved to the front only out of the sentence's own clause: not
 relative clause ("…, which…"), a list ("Castmoor, Dunholt and Pellin"), a modifier ("the
 tolls set by the guild at Pellin") or a noun's infinitive ("the decision to send ships to
 Pellin"); `open_path` and `free_tail` say whether the words before and after a fact let it
-go. What follows the asked clause and adds nothing to it, a second clause (", and six of
-these were…") or a last phrase without a verb (", almost as deep as the sea"), is cut off
+go. What follows the asked clause and adds nothing to it, a second clause (", and three of
+them were…") or a last phrase without a verb (", almost as deep as the sea"), is cut off
 the question (`trimmed`).
 """
 
@@ -61,12 +61,12 @@ def _without_afterthought(clause: Clause, after: int) -> int:
     if "," in phrase or first in ("which", "who") or first.endswith("ing") or _has_verb(phrase):
         return r1
     if re.search(r"\b(?:and|or)\b", phrase):
-        return r1  # the end of a list ("under water, in space and in the atmosphere")
+        return r1  # the end of a list ("by road, by rail and by sea")
     return comma
 
 
 def _has_verb(text: str) -> bool:
-    """Whether a phrase after ", and" is a clause ("six of these were…", "the guild - from
+    """Whether a phrase after ", and" is a clause ("three of them were…", "the guild - from
     Pellin") rather than the last item of a list ("Dunholt, and Pellin")."""
     if re.search(r"\s[-–—]\s", text):
         return True  # a verb left out and marked by a dash

@@ -14,7 +14,7 @@ from ..domain import Passage
 class FactType(Enum):
     DATE = "date"  # a month and a day: "August 13"
     YEAR = "year"
-    NUMBER = "number"  # "more than 70", "4.5 thousand km"
+    NUMBER = "number"  # "more than 70", "2.3 thousand km"
     ORDINAL = "ordinal"  # "20th"
     PERSON = "person"
     ORG = "organisation"  # organisations, treaties and pacts
@@ -41,7 +41,7 @@ class Fact:
     """One quizzable span of a prepared sentence.
 
     `start`/`end` delimit what the blank replaces, which may be wider than `text` when an
-    alias follows in brackets ("Warsaw Pact (Warsaw Treaty Organization)": the alias would
+    alias follows in brackets ("Hanseatic League (German Hansa)": the alias would
     give the answer away). `key` is the fact's identity: the gazetteer's name for a country,
     the lower-cased text otherwise.
     """

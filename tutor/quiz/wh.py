@@ -5,8 +5,8 @@ The fact's type gives the wh-word (`WH_WORD`, which calibration's synthetic ques
 too); where the fact sits in the sentence (`clauses`) gives the question's shape:
 
 - in a fronted adverbial: the adverbial becomes a wh-phrase ("In October 1388" → "In
-  October of what year"), the clause is inverted ("an uprising broke out" → "did an
-  uprising break out"), other adverbials stay in front;
+  October of what year"), the clause is inverted ("a fire broke out" → "did a
+  fire break out"), other adverbials stay in front;
 - the subject itself: the wh-word takes its place ("Aldo Brenn founded…" → "Who
   founded…?");
 - after the verb: a prepositional phrase becomes a wh-phrase ("with Ilsa Varr" → "With
@@ -127,7 +127,7 @@ def _subject_word(fact: Fact) -> str | None:
 
 def time_phrase(prefix: str, fact: Fact, suffix: str = "") -> str | None:
     """A time phrase with the fact asked: ("In October", 1388) → "In October of what year",
-    ("By the end of the", 1950s) → "By the end of which decade"; None for other shapes."""
+    ("By the end of the", 1820s) → "By the end of which decade"; None for other shapes."""
     noun = _TIME_NOUN.get(fact.type)
     if noun is None:
         return None
@@ -345,7 +345,7 @@ def _prepositional(clause: Clause, fact: Fact, toks: list[Token], after: str) ->
     elif fact.type is FactType.NUMBER and len(toks) > 1 and toks[-2].text[0].isdigit():
         wh = None  # "from 80 to 100 meters": one end of a range
     elif fact.type is FactType.NUMBER and (unit := _UNIT_END.search(fact.text)):
-        wh = f"{prev.lower} how many {unit.group(1)}"  # "for more than 4 billion years"
+        wh = f"{prev.lower} how many {unit.group(1)}"  # "for more than 3 million years"
     elif fact.type is FactType.NUMBER:
         noun = _counted(after)
         wh = f"{prev.lower} how many {noun}" if noun else None
