@@ -81,7 +81,7 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
     from collections import Counter
     from pathlib import Path
 
-    from tutor import dump_items
+    from tutor import dump_items, shape_of
 
     from .wiring import build_tutor
 
@@ -89,10 +89,16 @@ def _quiz(args: argparse.Namespace, settings: Settings) -> int:
     items = tutor.quiz_items()
     Path(args.dump).write_text(dump_items(items), encoding="utf-8")
     kinds = Counter(i.kind for i in items)
+    shapes = Counter(shape_of(i) for i in items)
     sections = Counter(i.citation.section for i in items)
     print(
         f"{len(items)} quiz items written to {args.dump}: "
         + ", ".join(f"{n} {k}" for k, n in sorted(kinds.items()))
+    )
+    share = shapes["question"] / len(items) if items else 0.0
+    print(
+        f"asked as: {shapes['question']} wh-questions ({share:.0%}), {shapes['cloze']} clozes, "
+        f"{shapes['statement']} true/false statements"
     )
     for section, n in sections.items():
         print(f"  {n:3d}  {section}")

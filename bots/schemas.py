@@ -106,6 +106,14 @@ class AnswerRequest(BaseModel):
 
     session_id: str | None = Field(None, max_length=128)
     answer: str = Field(..., max_length=10_000)
+    seconds: float | None = Field(
+        None,
+        gt=0,
+        le=86_400,  # a day, the most the core takes as a measure (tutor/limits.py)
+        description="how long the learner took to answer, as the client measured it; "
+        "without it, the time since the item was served. It schedules the next review: "
+        "a right answer faster than the learner's usual comes back later, a slower one sooner",
+    )
 
 
 class GradeOut(BaseModel):

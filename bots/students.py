@@ -78,7 +78,7 @@ def quiz(body: QuizRequest, t: TutorDep, _: StudentAccess) -> QuizItemOut:
 )
 def answer(quiz_id: QuizId, body: AnswerRequest, t: TutorDep, _: StudentAccess) -> GradeOut:
     """Grade an attempt (any number are allowed; each is recorded)."""
-    grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id)
+    grade, sid = t.answer_quiz(quiz_id, body.answer, body.session_id, body.seconds)
     return GradeOut.of(grade, sid)
 
 

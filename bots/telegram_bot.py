@@ -143,7 +143,7 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         update,
         context,
         "Send any question about the course and I'll answer with the sentences it comes from.\n"
-        'Follow-up questions ("And how did Moscow react?") continue the conversation.\n\n'
+        'Follow-up questions ("And what happened next?") continue the conversation.\n\n'
         "/quiz — a quiz question; /quiz <i>topic</i> for one on a topic\n"
         "/progress — what you have practised and what is due\n"
         "/reset — forget the conversation and start afresh",

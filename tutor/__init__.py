@@ -44,7 +44,7 @@ from .library import VERSION_LINK, IndexState
 from .limits import Limits
 from .observe import NO_OBSERVER, Observer
 from .ports import Embedder, KeyStore, RateBuckets, StateStore
-from .quiz import ItemKind, QuizKind, dump_items, kind_of, to_aiken, to_gift
+from .quiz import ItemKind, QuizKind, dump_items, kind_of, shape_of, to_aiken, to_gift
 from .service import CHANNELS, Tutor
 from .settings import Settings
 from .stores import open_buckets, open_store
@@ -111,6 +111,7 @@ __all__ = [
     "kind_of",
     "open_buckets",
     "open_store",
+    "shape_of",
     "to_aiken",
     "to_gift",
     "with_corrections",

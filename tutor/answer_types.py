@@ -18,11 +18,11 @@ from .text import MONTHS, STOPWORDS, WEEKDAYS, stem, tokens
 class AnswerType(Enum):
     DATE = "date"
     NUMBER = "number"
-    QUANTITY = "quantity"  # a number with a unit: "4.5 thousand km", "three years"
+    QUANTITY = "quantity"  # a number with a unit: "2.3 million tonnes", "five weeks"
     NAME = "name"  # a person, place or organisation
     REASON = "reason"  # a cause or purpose: "because…", "caused by…", "in order to…"
     OUTCOME = "outcome"  # how something ended: "as a result…", "reached a compromise"
-    RESPONSE = "response"  # how someone reacted: "in response…", "sent a note of protest"
+    RESPONSE = "response"  # how someone reacted: "in response…", "recalled its envoy"
     NONE = "none"
 
 
@@ -91,8 +91,8 @@ _AUXILIARIES = frozenset("did do does was were is are has have had will would ca
 
 def _wh_phrase(words: list[str]) -> str:
     """The question's wh-phrase: its first wh-word and the three words after it, with a
-    preposition before it ("until what year"). A later "when" ("…respond when the USSR
-    decided…") opens a clause, not the question."""
+    preposition before it ("until what year"). A later "when" ("…react when the council
+    voted…") opens a clause, not the question."""
     for i, word in enumerate(words):
         if word in _WH:
             phrase = words[max(0, i - 1) : i + 4]
@@ -147,8 +147,8 @@ CLASS_NOUNS = frozenset(
 
 
 def asked_class(question: str) -> str | None:
-    """The class noun of a "which/what (adjective) N" question ("general" for "Which American
-    general commanded…?"), or None."""
+    """The class noun of a "which/what (adjective) N" question ("admiral" for "Which Dutch
+    admiral led…?"), or None."""
     words = tokens(question)
     head = _wh_phrase(words).split()
     for i, word in enumerate(head):
@@ -283,8 +283,8 @@ COUNT_REACH = 4  # tokens after a numeral that may name what it counts
 
 
 def counted_words(question: str) -> list[str]:
-    """What a "how many" question counts: its next content words ("how many American
-    soldiers" → american, soldiers); none for "how many did they send" or "how much…"."""
+    """What a "how many" question counts: its next content words ("how many Roman
+    legions" → roman, legions); none for "how many did they send" or "how much…"."""
     match = _HOW_MANY.search(question)
     if not match:
         return []

@@ -4,7 +4,7 @@ The best-ranked sentence is the core of the answer. It is widened to a neighbour
 cases, and the citation then spans both sentences so the quote still reads on its own:
   * it leans on the sentence before ("It had…", "During it,…", "Its length…"), or
   * it lacks the kind of answer the question asks for (a date, a number, a name) and the
-    adjacent sentence has one ("…relations with Yugoslavia. In 1955, a declaration…").
+    adjacent sentence has one ("…talks with the guilds. In 1412, a charter…").
 A second sentence joins the answer only when it ranks almost as high and sits in the same
 paragraph. Nothing goes into the answer that is not in a cited quote.
 """
@@ -200,9 +200,9 @@ class ExtractiveComposer:
         """The sentence the answer starts from.
 
         Normally the best-ranked one. But when it only restates the question's topic without
-        the kind of answer asked for ("A common energy system Mir was created" for "Who bore
-        the costs of Mir?"), a sentence of the same paragraph that holds one and ranks
-        nearly as high answers instead ("Most of the costs were borne by the USSR").
+        the kind of answer asked for ("A shared canal network was planned" for "Who paid for
+        the canal network?"), a sentence of the same paragraph that holds one and ranks
+        nearly as high answers instead ("The merchants' league paid for most of it").
         """
         top = retrieval.ranked[0]
         if retrieval.kind is AnswerType.NONE or top.typed:

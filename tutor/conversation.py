@@ -5,8 +5,8 @@ opens with a conjunction ("And how did the council react?"), uses a pronoun or d
 ("How long was it?"), or has at most one content word of its own ("Why?").
 
 Each answered turn keeps a topic: the content words of the question that opened the thread
-("Caribbean crisis" for "What was the Caribbean crisis about?"). A follow-up is rewritten
-by putting that topic in place of its first pronoun ("How was Caribbean crisis resolved?"),
+("Salt march" for "What was the Salt march about?"). A follow-up is rewritten
+by putting that topic in place of its first pronoun ("How was Salt march received?"),
 or after it when there is none, and retrieval also favours what the previous turn cited.
 A self-contained question starts a new topic.
 """

@@ -43,7 +43,7 @@ class Course:
     `vocabulary` lists the course's content words, embedded one by one in
     `vocabulary_vectors`, so a question word can be matched softly ("built" ~ "erected").
     `sentence_vectors[i]` embeds passage i alone; `context_vectors[i]` embeds it with its
-    section title and the sentence before it, so "Its length was 4.5 thousand km" is found by
+    section title and the sentence before it, so "Its span was 1.2 thousand m" is found by
     a question about the pipeline named one sentence earlier.
     """
 

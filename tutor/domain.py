@@ -140,12 +140,16 @@ class Turn:
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """Where an item stands in a learner's review schedule (SM-2)."""
+    """Where an item stands in a learner's review schedule: an FSRS card (see
+    `quiz.scheduling`). A new card is in "learning" with no stability yet."""
 
-    repetitions: int = 0
-    interval_days: float = 0.0
-    easiness: float = 2.5
     due_at: float = 0.0  # seconds since the epoch
+    state: str = "learning"  # "learning" | "review" | "relearning"
+    step: int | None = 0  # the (re)learning step; None in "review"
+    stability: float | None = None  # days until the chance of recall falls to 90%
+    difficulty: float | None = None  # 1 (easiest) to 10 (hardest)
+    last_review: float | None = None  # seconds since the epoch
+    pace: float | None = None  # seconds per word of the latest right answer (`scheduling`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,3 +64,19 @@ def check_text(name: str, value: object, limit: int, *, allow_empty: bool = Fals
 
 def check_question(question: object, limits: Limits) -> str:
     return check_text("question", question, limits.max_question_chars)
+
+
+MAX_ANSWER_SECONDS = 86_400.0  # a client's measure of an answer's time beyond a day is no measure
+
+
+def check_seconds(seconds: object) -> float | None:
+    """How long a learner took to answer, as a client measured it (None: not measured)."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise InvalidInput(f"seconds must be a number; got {type(seconds).__name__}")
+    if not 0 < seconds <= MAX_ANSWER_SECONDS:
+        raise InvalidInput(
+            f"seconds must be more than 0 and at most {MAX_ANSWER_SECONDS:.0f}; got {seconds}"
+        )
+    return float(seconds)

@@ -34,11 +34,12 @@ from .embedding import batchers
 from .errors import InvalidInput, NoDocuments, NotFound, Unavailable
 from .evidence import measure
 from .library import DocumentDesk, IndexState
-from .limits import Limits, check_question, check_session_id, check_text
+from .limits import Limits, check_question, check_seconds, check_session_id, check_text
 from .observe import NO_OBSERVER, Observer
 from .operations import Operations
 from .ports import DocumentLibrary, Embedder, KeyStore, StateStore
-from .quiz import QuizBook, QuizKind, choose, generate_items, grade, next_review, progress
+from .quiz import QuizBook, QuizKind, choose, generate_items, grade, progress, reschedule
+from .quiz.salience import LATEST_ANSWERS, salience
 from .ranking_fit import weights_from
 from .retrieval import Retrieval, RetrievalWeights, Retriever
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
@@ -109,7 +110,9 @@ class Tutor(Operations, ClassReports):
             Retriever(course, self.embedder, weights),
             ExtractiveComposer(course),
             self._fixed_policy or AbstentionPolicy.from_dict(course.calibration),
-            QuizBook(lambda: generate(course)),
+            QuizBook(
+                lambda: generate(course), lambda items: salience(course, items, self._cited())
+            ),
         )
 
     # The served course and the parts built on it, replaced together by `use_course`: an
@@ -229,6 +232,10 @@ class Tutor(Operations, ClassReports):
                 self._store_warned_at = now
                 log.warning("answering without remembering: %s", exc)
             return fallback
+
+    def _cited(self) -> list[AuditRecord]:
+        """The latest answers, whose citations order the quiz bank (none if the store is down)."""
+        return self._unremembered(lambda: self.store.audit(LATEST_ANSWERS), [])
 
     def _answer(self, question: str, session_id: str | None, served: _Served) -> Answer:
         text = check_question(question, self.limits)
@@ -426,17 +433,24 @@ class Tutor(Operations, ClassReports):
         return item, sid
 
     def answer_quiz(
-        self, quiz_id: str, answer: object, session_id: str | None = None
+        self,
+        quiz_id: str,
+        answer: object,
+        session_id: str | None = None,
+        seconds: float | None = None,
     ) -> tuple[Grade, str]:
-        """Grade an attempt, record it and reschedule the item for this learner."""
+        """Grade an attempt, record it and reschedule the item for this learner by how it went
+        and how long it took (`seconds` as the client measured it, else since shown)."""
         sid = check_session_id(session_id)
         item = self.quiz_item(quiz_id)
         if not isinstance(answer, str):
             raise InvalidInput("answer must be a string")
         check_text("answer", answer, self.limits.max_answer_chars, allow_empty=True)
+        measured = check_seconds(seconds)
         result = grade(item, answer)
         now = self.clock()
-        review = next_review(self.store.reviews(sid).get(quiz_id), result.correct, now)
+        shown = self.store.served(sid).get(quiz_id)
+        review = reschedule(item, result.correct, self.store.reviews(sid), shown, now, measured)
         self.store.save_item(item)
         self.store.record_attempt(sid, quiz_id, answer, result.correct, review, now)
         return result, sid
@@ -490,7 +504,7 @@ class Tutor(Operations, ClassReports):
         now = self.clock()
         latest = sorted(served, key=served.__getitem__)[-(len(QuizKind) - 1) :]
         recent = tuple(i.kind for q in latest if (i := self.quizzes.get(q)) is not None)
-        item = choose(candidates, served, reviews, practised, now, recent)
+        item = choose(candidates, served, reviews, practised, now, recent, self.quizzes.salience)
         if item is not None:
             self.store.save_item(item)
             self.store.mark_served(sid, item.quiz_id, now)

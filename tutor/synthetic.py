@@ -2,8 +2,8 @@
 questions (see calibration).
 
 Answerable ones come from the facts the quiz generator finds: the fact's span is taken out
-of its sentence and a wh-word put in front ("In 1957, the ministry was headed by Gromyko"
-→ "Who in 1957 the ministry was headed by?"), then the question is cut to the words near the
+of its sentence and a wh-word put in front ("In 1712, the mint was run by Hallam"
+→ "Who in 1712 the mint was run by?"), then the question is cut to the words near the
 fact and paraphrased the way students do: some words dropped, some replaced by the course's
 nearest word in the model's space ("built" for "erected"). The word order is clumsy; what the
 signals measure (similarity, the words covered, names, the kind of answer) does not depend
@@ -31,7 +31,7 @@ import numpy as np
 
 from .answer_types import DATE_RE, NUMBER_RE, YEAR_RE
 from .course import Course
-from .quiz import Fact, FactType, course_facts
+from .quiz import WH_WORD, Fact, FactType, course_facts
 from .text import STOPWORDS, content_words, states_no_fact, stem, tokens
 
 MAX_FACTS = 240  # answerable questions at most (spread evenly over the course)
@@ -41,21 +41,7 @@ SWAP_SHARE = 0.3  # … and replaces by a near word of the course
 NEAR = (0.5, 0.85)  # the cosine band of a replacement: related, not the same word
 PER_KIND = 80  # unanswerable questions of each made kind at most
 
-_WH = {
-    FactType.DATE: "When",
-    FactType.YEAR: "When",
-    FactType.MONTH: "When",
-    FactType.DECADE: "When",
-    FactType.RANGE: "When",
-    FactType.NUMBER: "How many",
-    FactType.ORDINAL: "Which",
-    FactType.PERSON: "Who",
-    FactType.COUNTRY: "Where",
-    FactType.PLACE: "Where",
-    FactType.REGION: "Where",
-    FactType.ORG: "What",
-    FactType.EVENT: "What",
-}
+_WH = WH_WORD  # the wh-word a fact of each type answers, as the quiz asks it
 _PREPOSITIONS = frozenset("in on at since by from to of during until after before".split())
 _WORD = re.compile(r"\S+")
 _CAPITAL = re.compile(r"^[A-Z][a-z]")

@@ -63,6 +63,10 @@ def test_quiz_answer_progress_round_trip(client: httpx.Client) -> None:
         ("/v1/quiz/..%2F..%2Fetc/answer", {"answer": "1957"}, 404),
         ("/v1/quiz/q-000000000000/answer", {}, 422),
         ("/v1/quiz/q-000000000000/answer", {"answer": ["a"]}, 422),
+        ("/v1/quiz/q-000000000000/answer", {"answer": "1957", "seconds": 0}, 422),
+        ("/v1/quiz/q-000000000000/answer", {"answer": "1957", "seconds": -2.5}, 422),
+        ("/v1/quiz/q-000000000000/answer", {"answer": "1957", "seconds": 90_000}, 422),
+        ("/v1/quiz/q-000000000000/answer", {"answer": "1957", "seconds": "fast"}, 422),
     ],
 )
 def test_bad_quiz_requests_are_json_4xx(
@@ -71,6 +75,19 @@ def test_bad_quiz_requests_are_json_4xx(
     r = client.post(path, json=body)
     assert r.status_code == status, r.text
     assert "detail" in r.json()
+
+
+def test_an_answer_may_say_how_long_it_took(client: httpx.Client) -> None:
+    """`seconds` is optional: the schedule it gives shows in what is due, never in the grade."""
+    item = client.post("/v1/quiz", json={}).json()
+    sid = item["session_id"]
+    r = client.post(
+        f"/v1/quiz/{item['quiz_id']}/answer",
+        json={"session_id": sid, "answer": "no idea", "seconds": 12.5},
+    )
+    assert r.status_code == 200, r.text
+    assert r.json()["correct"] is False
+    assert set(r.json()) == {"correct", "expected", "feedback", "citation", "session_id"}
 
 
 def test_progress_of_a_bad_session_id_is_400(client: httpx.Client) -> None:

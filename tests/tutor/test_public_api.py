@@ -67,6 +67,7 @@ EXPORTED = [
     "kind_of",
     "open_buckets",
     "open_store",
+    "shape_of",
     "to_aiken",
     "to_gift",
     "with_corrections",

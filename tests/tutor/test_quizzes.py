@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fsrs import Rating
 
 from tests.conftest import make_course, seed_files
 from tutor.course import Course
@@ -17,7 +18,7 @@ from tutor.domain import Citation, QuizItem, Review
 from tutor.errors import InvalidInput, NotFound
 from tutor.fakes import HashingEmbedder
 from tutor.quiz import choose, next_review
-from tutor.quiz.scheduling import DAY, RELEARN_SECONDS
+from tutor.quiz.scheduling import DAY, STEP
 from tutor.service import Tutor
 from tutor.stores.memory import MemoryStateStore
 from tutor.stores.sqlite import SQLiteStateStore
@@ -66,19 +67,25 @@ def make_tutor(store=None, clock=None) -> Tutor:  # type: ignore[no-untyped-def]
     )
 
 
-def test_sm2_wrong_comes_back_sooner_than_right() -> None:
+def test_fsrs_wrong_comes_back_within_the_session_and_right_answers_push_it_out() -> None:
     now = 1000.0
-    right = next_review(None, True, now)
-    wrong = next_review(None, False, now)
-    assert wrong.due_at == now + RELEARN_SECONDS
-    assert right.due_at == now + DAY
-    assert wrong.due_at < right.due_at
-    second = next_review(right, True, now)
-    assert second.interval_days == 6.0
-    third = next_review(second, True, now)
-    assert third.interval_days == pytest.approx(6.0 * second.easiness, abs=0.01)
-    assert next_review(second, False, now).repetitions == 0
-    assert next_review(right, False, now).easiness < right.easiness
+    wrong = next_review(None, Rating.Again, now)
+    right = next_review(None, Rating.Good, now)
+    assert wrong.due_at == now + STEP.total_seconds()  # the learning step: ten minutes
+    assert wrong.state == "learning" and wrong.step == 0
+    assert right.state == "review" and right.stability is not None
+    assert right.due_at >= now + DAY
+    later = right.due_at
+    second = next_review(right, Rating.Good, later)
+    assert second.due_at - later > right.due_at - now  # the interval grows
+    lapse = next_review(second, Rating.Again, second.due_at)
+    assert lapse.state == "relearning"
+    assert lapse.due_at == second.due_at + STEP.total_seconds()
+    assert lapse.difficulty is not None and second.difficulty is not None
+    assert lapse.difficulty > second.difficulty
+    easy, hard = next_review(None, Rating.Easy, now), next_review(None, Rating.Hard, now)
+    assert easy.due_at > right.due_at
+    assert hard.due_at < right.due_at
 
 
 def test_choose_prefers_due_then_new_sections_then_unseen_then_oldest() -> None:
@@ -86,7 +93,7 @@ def test_choose_prefers_due_then_new_sections_then_unseen_then_oldest() -> None:
     items = year_items(course)
     a, b, c = items[0], items[1], items[-1]
     now = 5000.0
-    reviews = {b.quiz_id: Review(0, 0.0, 2.5, now - 1)}
+    reviews = {b.quiz_id: Review(now - 1)}
     assert choose(items, {}, reviews, set(), now) is b
     served = {i.quiz_id: 1.0 for i in items if i.citation.section == a.citation.section}
     pick = choose(items, served, {}, {a.citation.section}, now)
@@ -196,7 +203,7 @@ def test_concurrent_attempts_are_all_recorded_with_distinct_numbers(tmp_path: Pa
     import threading
 
     store = SQLiteStateStore(tmp_path / "state.sqlite3")
-    review = Review(1, 1.0, 2.5, 0.0)
+    review = Review(0.0, "review", None, 1.0, 5.0, 0.0)
 
     def answer_many(n: int) -> None:
         for k in range(25):

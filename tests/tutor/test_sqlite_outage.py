@@ -14,7 +14,7 @@ from tutor import InvalidInput, Unavailable
 from tutor.domain import AuditFilter, Review
 from tutor.stores.sqlite import SQLiteStateStore
 
-REVIEW = Review(1, 1.0, 2.5, 100.0)
+REVIEW = Review(100.0, "review", None, 1.0, 5.0, 13.6)
 
 CALLS: dict[str, Callable[[SQLiteStateStore], object]] = {
     "history": lambda s: s.history("s", 5),

@@ -186,7 +186,9 @@ def test_served_keeps_the_last_time_per_item_and_session(store: StateStore) -> N
 
 
 def test_attempts_are_numbered_per_item_in_order(store: StateStore) -> None:
-    r1, r2, r3 = Review(0, 0.0, 2.3, 600.0), Review(1, 1.0, 2.5, 86_400.0), Review(2, 6.0, 2.6, 9e5)
+    r1 = Review(600.0, "learning", 0, None, None, 10.0)
+    r2 = Review(86_400.0, "review", None, 2.3065, 2.118, 12.5, 0.41)
+    r3 = Review(9e5, "relearning", 0, 0.7, 7.25, 11.0)
     assert store.record_attempt("s1", "q1", "B", False, r1, 10.0) == Attempt(
         "q1", "B", False, 10.0, 1
     )
@@ -468,7 +470,8 @@ def test_everything_survives_close_and_reopen(durable: Opener) -> None:
         first.append_turn("s1", make_turn(i))
     first.save_item(make_item("q1"))
     first.mark_served("s1", "q1", 10.0)
-    attempt = first.record_attempt("s1", "q1", "A", True, Review(1, 1.0, 2.6, 99.0), 11.0)
+    card = Review(99.0, "review", None, 1.0, 4.5, 11.0, 0.25)
+    attempt = first.record_attempt("s1", "q1", "A", True, card, 11.0)
     first.set_link("telegram", "7", "s1")
     first.add_key("moodle", "student", "h1", 1.0)
     first.add_key("old", "student", "h2", 2.0)
@@ -484,7 +487,7 @@ def test_everything_survives_close_and_reopen(durable: Opener) -> None:
     assert second.item("q1") == make_item("q1")
     assert second.served("s1") == {"q1": 10.0}
     assert second.attempts("s1") == [attempt]
-    assert second.reviews("s1") == {"q1": Review(1, 1.0, 2.6, 99.0)}
+    assert second.reviews("s1") == {"q1": card}
     assert second.record_attempt("s1", "q1", "B", False, Review(), 12.0).number == 2
     assert second.link("telegram", "7") == "s1"
     assert second.role_of("h1") == "student" and second.role_of("h2") is None

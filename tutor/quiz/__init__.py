@@ -9,9 +9,12 @@ Where things are:
   only through `kind_of(item.kind)`.
 - generation (`generate_items`, see `generate` for the approach): `sentences` prepares course
   sentences, `gazetteer` and `names` type names, `facts` finds facts, `distractors` finds
-  wrong answers of the same type, `questions` builds units, questions and items.
+  wrong answers of the same type, `questions` builds units and items, `wh` (with
+  `clauses`, `verbs` and `reach`) turns a fact into a wh-question, `vague` drops sentences too
+  vague to ask about.
 - grading (`grade`): `words` and `matching` compare free text, `feedback` quotes the source.
-- `bank` (the course's items, choosing the next one, progress), `scheduling` (SM-2),
+- `bank` (the course's items, choosing the next one, progress), `salience` (which items
+  matter most), `scheduling` (FSRS, and reading SM-2 schedules),
   `export` (GIFT and Aiken).
 """
 
@@ -23,14 +26,16 @@ from .generate import dump_items, generate_items
 from .grading import MAX_ANSWER_CHARS, grade
 from .kind import Choices, ItemKind, QuizKind
 from .kinds import kind_of
-from .questions import BLANK
-from .scheduling import next_review
+from .questions import BLANK, shape_of
+from .scheduling import next_review, rating_for, reschedule
 from .values import Fact, FactType
+from .wh import WH_WORD
 
 __all__ = [
     "BLANK",
     "MAX_ANSWER_CHARS",
     "MAX_FEEDBACK_CHARS",
+    "WH_WORD",
     "Choices",
     "Fact",
     "FactType",
@@ -45,6 +50,9 @@ __all__ = [
     "kind_of",
     "next_review",
     "progress",
+    "rating_for",
+    "reschedule",
+    "shape_of",
     "to_aiken",
     "to_gift",
 ]

@@ -1,10 +1,11 @@
 """The quiz bank (`QuizBook`), choosing items for a learner and summing up their progress.
 
-The bank is every item the generator makes from the course, built once on first use.
-Choosing, in order: items due for review (earliest first), then items of sections the
-learner has not practised, then any item not yet shown, then the one shown longest ago. A
-topic narrows the choice to items on the passages retrieval finds for it; a kind narrows it
-to that kind.
+The bank is every item the generator makes from the course, built once on first use, with
+each item's salience (`salience`: how often answers cite its sentence, how often the course
+restates it). Choosing, in order: items due for review (earliest first), then items of
+sections the learner has not practised, then any item not yet shown, then the one shown
+longest ago; among new items, the most salient first. A topic narrows the choice to items
+on the passages retrieval finds for it; a kind narrows it to that kind.
 """
 
 from __future__ import annotations
@@ -14,13 +15,20 @@ import threading
 from collections.abc import Callable, Iterable
 
 from ..domain import Attempt, DueItem, Progress, QuizItem, Review, SectionProgress
+from .salience import Salience
 
 
 class QuizBook:
     """The course's quiz items, generated lazily and looked up by id or by span."""
 
-    def __init__(self, generate: Callable[[], list[QuizItem]]):
+    def __init__(
+        self,
+        generate: Callable[[], list[QuizItem]],
+        rank: Callable[[list[QuizItem]], dict[str, Salience]] | None = None,
+    ):
         self._generate = generate
+        self._rank = rank
+        self._salience: dict[str, Salience] = {}
         self._items: list[QuizItem] | None = None
         self._by_id: dict[str, QuizItem] = {}
         self._by_doc: dict[str, tuple[list[int], list[QuizItem]]] = {}
@@ -46,12 +54,18 @@ class QuizBook:
                     self._longest = max(
                         (i.citation.end - i.citation.start for i in items), default=0
                     )
+                    self._salience = self._rank(items) if self._rank else {}
                     self._items = items
         return self._items
 
     def prepare(self) -> int:
         """Generate the items now (at start-up) rather than on first use; their number."""
         return len(self.items)
+
+    def salience(self, item: QuizItem) -> Salience:
+        """(answers citing the item's sentence, sentences restating it): more comes first."""
+        _ = self.items
+        return self._salience.get(item.quiz_id, (0, 0))
 
     def get(self, quiz_id: str) -> QuizItem | None:
         _ = self.items
@@ -79,11 +93,13 @@ def choose(
     practised_sections: set[str],
     now: float,
     recent_kinds: tuple[str, ...] = (),
+    salience: Callable[[QuizItem], Salience] | None = None,
 ) -> QuizItem | None:
     """The next item for a learner among `candidates` (kept in their given order).
 
-    Among new items, one of a kind not among `recent_kinds` comes first, so a learner who
-    keeps asking for quizzes meets every kind in turn.
+    Among new items, the most salient of a kind not among `recent_kinds` comes first (so a
+    learner who keeps asking for quizzes meets every kind in turn), equally salient ones in
+    the given order.
     """
     pool = list(candidates)
     if not pool:
@@ -95,6 +111,9 @@ def choose(
     fresh_sections = [i for i in unseen if i.citation.section not in practised_sections]
     for tier in (fresh_sections, unseen):
         if tier:
+            if salience is not None:
+                # stable: equally salient items keep their order
+                tier = sorted(tier, key=lambda i: salience(i), reverse=True)
             varied = [i for i in tier if i.kind not in recent_kinds]
             return (varied or tier)[0]
     return min(pool, key=lambda i: served.get(i.quiz_id, 0.0))

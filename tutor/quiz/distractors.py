@@ -182,7 +182,7 @@ def _name_candidates(fact: Fact, pools: Pools, topics: set[str]) -> list[str]:
             continue
         words = distinct_words(text)
         if words & own or not words or not own:
-            continue  # "East Berlin" for "West Berlin", "Warsaw …" for "Warsaw Pact"
+            continue  # "East Berlin" for "West Berlin", "Hanse …" for "Hanseatic League"
         shown = pools.display(key) if key in pools.forms else text
         if fact.text.startswith("The ") and shown.startswith("the "):
             shown = "T" + shown[1:]

@@ -19,7 +19,7 @@ GIFT, as Moodle's importer (`qformat_gift`) reads it:
   feedback `####Source (<section>): “<quote>”` (shown after every attempt, so the learner
   sees where the answer comes from), and `}`. Answers: multiple choice `=correct` and
   `~wrong` in the item's option order; true/false `T` or `F`; short answer `=answer`, plus
-  `=answer without its leading article` when it has one ("the Warsaw Pact" → "Warsaw Pact").
+  `=answer without its leading article` when it has one ("the Hansa" → "Hansa").
 - An item whose source a teacher has corrected (`corrected`: quiz id -> the notes) gets a
   comment line `// CORRECTED SOURCE: <notes>` before its block, so whoever imports the bank
   sees it; Moodle's importer skips comment lines.

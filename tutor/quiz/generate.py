@@ -22,13 +22,18 @@ The approach is classic cloze generation over surface patterns:
    Facts that name the course or section topic (its title words, or an entity in a tenth of all
    sentences), that occur twice in the stem, or whose words appear elsewhere in the stem are
    not blanked: they would be trivial or ambiguous.
-4. **Items** per unit, each made by its kind's module (`kinds`): one multiple-choice item (the
-   first fact, by a priority of types, that has three same-type distractors: nearby years,
-   nearby dates, numbers of similar magnitude, names of the same type from the course:
-   `distractors`), one short-answer item on another fact, and one true/false item whose
-   statement is the sentence itself or the sentence with one fact swapped for a distractor. A
-   wh-question is used where a safe pattern applies ("In 1957, X was headed…" → "In what year
-   was X headed…?", "Gromyko made…" → "Who made…?"), otherwise a cloze stem with "_____".
+4. **Items** per unit, each made by its kind's module (`kinds`), unless the sentence is too
+   vague to ask about (`vague`: an indefinite, abstract subject and no fact but the one
+   asked, "In 1833, there was a shift in regional trade"): one multiple-choice item
+   (on a fact with three same-type distractors: nearby years, nearby dates, numbers of
+   similar magnitude, names of the same type from the course: `distractors`), one
+   short-answer item on another fact, and one true/false item whose statement is the
+   sentence itself or the sentence with one fact swapped for a distractor. Each question is
+   a wh-question where the sentence's shape allows one (`wh`: "On March 3, the harbour
+   wall was finished." → "On what date was the harbour wall finished?"), otherwise a cloze
+   stem with "_____"; the facts are chosen so that as many items as possible are
+   wh-questions. Of the items that copy the sentence (clozes, the true/false statement),
+   a unit keeps one: a learner should not read the same sentence three times.
 5. **Check** every item (exact citation here, then its kind's `check`: answer in quote, answer
    not in the question, four distinct options) and drop any that fails, so a heuristic slip
    costs an item, never a wrong one.
@@ -46,7 +51,8 @@ from ..stores.codec import item_to_dict
 from .distractors import Pools, distractors
 from .facts import analyse
 from .kinds import kind_of, multiple_choice, short_answer, true_false
-from .questions import citation_of, course_topics, units, wh_question
+from .questions import citation_of, course_topics, shape_of, units, wh_question
+from .vague import vague
 from .values import PRIORITY, Fact, Unit
 
 
@@ -59,6 +65,8 @@ class _Maker:
         self.topics = topics
 
     def items(self, unit: Unit) -> list[QuizItem]:
+        if all(vague(unit, f) for f in unit.facts):
+            return []  # nothing in it a learner could be asked, nor judge true or false
         citation = citation_of(self.course, unit)
         made: list[QuizItem] = []
         options = {f: distractors(f, self.pools, self.topics, unit.stem) for f in unit.facts}
@@ -68,27 +76,53 @@ class _Maker:
             made.append(multiple_choice.make(unit, mc, options[mc], citation))
         if sa:
             made.append(short_answer.make(unit, sa, citation))
+        if sum(shape_of(i) == "question" for i in made) >= 2:
+            return made  # asked twice already: no copy of the sentence (`_one_copy`)
         avoid = {mc, sa}
-        made.append(true_false.make(self.course, unit, ordered, options, citation, avoid))
-        return made
+        statement = true_false.make(self.course, unit, ordered, options, citation, avoid)
+        return _one_copy(made, statement)
 
     @staticmethod
     def _choose(
         ordered: list[Fact], options: dict[Fact, list[str]], unit: Unit
     ) -> tuple[Fact | None, Fact | None]:
         """The facts asked as multiple choice and as short answer: different ones when the
-        sentence has two, the short answer preferring one a wh-question can ask (it reads
-        better without options), the multiple choice one with three distractors."""
+        sentence has two, the multiple choice one with three distractors. Of the pairs that
+        make the most items, the one with the most wh-questions wins (a wh-question rather
+        than a cloze), then the one whose short answer is a wh-question (it reads better
+        without options), then the facts first by `PRIORITY`."""
         choosable = [f for f in ordered if len(options[f]) >= multiple_choice.OPTIONS - 1]
         if len(ordered) == 1:
             return (ordered[0], None) if choosable else (None, ordered[0])
-        sa = next((f for f in ordered if wh_question(unit, f)), None)
-        mc = next((f for f in choosable if f is not sa), None)
-        if mc is None and sa in choosable:
-            mc, sa = sa, None  # the wh-able fact is the only one with distractors
-        if sa is None:
-            sa = next(f for f in ordered if f is not mc)
-        return mc, sa
+        asked = {f for f in ordered if wh_question(unit, f)}
+        best: tuple[tuple[int, int, int, int], Fact | None, Fact | None] | None = None
+        for mc in [*choosable, None]:
+            for sa in [*ordered, None]:
+                if sa is not None and sa is mc:
+                    continue
+                picked = [f for f in (mc, sa) if f is not None]
+                rank = (
+                    len(picked),
+                    sum(f in asked for f in picked),
+                    int(sa in asked),
+                    -sum(ordered.index(f) for f in picked),
+                )
+                if best is None or rank > best[0]:
+                    best = (rank, mc, sa)
+        assert best is not None
+        return best[1], best[2]
+
+
+def _one_copy(asked: list[QuizItem], statement: QuizItem) -> list[QuizItem]:
+    """The unit's wh-questions, and one item that copies its sentence when it has fewer
+    than two: a cloze and a true/false statement of the same sentence would have the learner
+    read it twice, and a sentence asked twice needs no third item. A false statement is
+    kept before a cloze (it tests a swapped fact), a cloze before a true statement (it tests
+    recall rather than reading)."""
+    questions = [i for i in asked if shape_of(i) == "question"]
+    clozes = [i for i in asked if shape_of(i) == "cloze"]
+    copy = statement if statement.answer == "false" or not clozes else clozes[0]
+    return [*questions, copy]
 
 
 def _acceptable(course: Course, item: QuizItem) -> bool:

@@ -149,7 +149,7 @@ def match_answer(expected: str, answer: str, ctx: Context) -> Verdict:
     exp_numbers = [p.value for p in exp_parts if p.kind == "num" and p.value is not None]
     exp_months = {p.text for p in exp_parts if p.kind == "month"}
     exp_codes = {p.text for p in exp_parts if p.kind == "code"}
-    # A hyphenated word counts once and "4.5 thousand" twice: the count the student sees.
+    # A hyphenated word counts once and "2.3 thousand" twice: the count the student sees.
     n_content = sum(
         1 for w in tokens(exp_text) if w not in STOPWORDS and (len(w) > 1 or w.isdigit())
     )
@@ -217,8 +217,8 @@ def match_answer(expected: str, answer: str, ctx: Context) -> Verdict:
         if used[k]:
             continue
         if part.kind == "num":
-            # A number the question states restates it ("September 27, 1959" for "From
-            # September 15 to ___, 1959"); it cannot be the answer, so it is no hedge.
+            # A number the question states restates it ("March 9, 1610" for "From
+            # March 2 to ___, 1610"); it cannot be the answer, so it is no hedge.
             if not any(part.value == v for v in [*exp_numbers, *ctx.numbers]):
                 return Verdict(False, "number")
         elif part.kind == "month":

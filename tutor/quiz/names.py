@@ -82,7 +82,7 @@ def _tokens_with_spans(sentence: str) -> list[tuple[str, int, int]]:
 
 def _joinable(sentence: str, left_end: int, right_start: int, left: str, right: str) -> bool:
     """Whether two capitalised runs separated by a connector form one name:
-    "Council for Mutual Economic Assistance", "Presidium of the Supreme Council"."""
+    "Board of Trade and Navigation", "Court of the Lord Chancellor"."""
     gap = sentence[left_end:right_start]
     if gap == " ":
         return True

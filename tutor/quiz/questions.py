@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from ..course import Course
 from ..domain import Citation, QuizItem
 from ..text import STOPWORDS, leans_back, tokens
+from . import wh
 from .facts import RANGE_RE, find_facts
 from .gazetteer import distinct_words
 from .kind import QuizKind
@@ -22,6 +23,7 @@ from .sentences import Lean, collapse, leans
 from .values import NAME_TYPES, Fact, FactType, Unit, mentions, text_hash
 
 BLANK = "_____"
+CLOZE_PREFIX = "Fill in the blank: "
 
 TOPIC_SHARE = 0.10  # an entity named in this share of all sentences is the course's topic
 
@@ -91,7 +93,20 @@ def units(
             f for f in facts[passage.passage_id] if _usable(f, context, sentence, banned, ranges)
         )
         if usable:
-            yield Unit(first, passage, context, sentence, usable)
+            found = tuple(facts[passage.passage_id])
+            named = _opens_with_name(sentence, lexicon)
+            yield Unit(first, passage, context, sentence, usable, found, named)
+
+
+def _opens_with_name(sentence: str, lexicon: Lexicon) -> bool:
+    """Whether the sentence's first word is (part of) a name: one the course capitalises
+    elsewhere, or one a capitalised word follows ("Great Harbour opened…")."""
+    words = sentence.split()
+    first = words[0].strip(",;:")
+    if lexicon.case.name_like(first):
+        return True
+    second = words[1] if len(words) > 1 else ""
+    return first.lower() not in STOPWORDS and second[:1].isupper()
 
 
 def tidy(text: str) -> str:
@@ -107,58 +122,16 @@ def tidy(text: str) -> str:
 
 def cloze(unit: Unit, fact: Fact) -> str:
     blanked = unit.sentence[: fact.start] + BLANK + unit.sentence[fact.end :]
-    return tidy(f"Fill in the blank: {unit.context} {blanked}")
-
-
-_WH_FOR = {
-    (FactType.YEAR, "in"): "In what year",
-    (FactType.YEAR, "by"): "By what year",
-    (FactType.YEAR, "until"): "Until what year",
-    (FactType.YEAR, "since"): "Since what year",
-    (FactType.DATE, "on"): "On what date",
-}
-
-_SUBJECT = r"(?P<subj>[^,;:\"]{2,80}?)"
-
-
-def _lower_first(phrase: str) -> str:
-    word = phrase.split(" ", 1)[0]
-    return phrase[0].lower() + phrase[1:] if word.lower() in STOPWORDS else phrase
+    return tidy(f"{CLOZE_PREFIX}{unit.context} {blanked}")
 
 
 def wh_question(unit: Unit, fact: Fact) -> str | None:
-    """A wh-question for the few shapes that invert safely; None for the rest.
-
-    "In 1957, X was headed by Y." → "In what year was X headed by Y?"
-    "X was tested in 1957."       → "In what year was X tested?"
-    "Gromyko made a contribution…" → "Who made a contribution…?"
-    """
-    s = unit.sentence.rstrip(".")
-    if not unit.sentence.endswith(".") or "?" in s:
-        return None
-    before, after = s[: fact.start], s[fact.end :]
-    question = None
-    lead = re.fullmatch(r"(?P<prep>In|On|By|Until|Since) ", before)
-    if lead:
-        wh = _WH_FOR.get((fact.type, lead.group("prep").lower()))
-        m = re.fullmatch(rf",? {_SUBJECT} (?P<aux>was|were) (?P<rest>.+)", after)
-        if wh and m and len(m.group("subj").split()) <= 10:
-            question = f"{wh} {m.group('aux')} {_lower_first(m.group('subj'))} {m.group('rest')}"
-    tail = re.fullmatch(
-        rf"{_SUBJECT} (?P<aux>was|were) (?P<rest>.+) (?P<prep>in|on|by|until|since) ", before
-    )
-    if question is None and tail and not after:
-        wh = _WH_FOR.get((fact.type, tail.group("prep")))
-        if wh and len(tail.group("subj").split()) <= 10:
-            subj = _lower_first(tail.group("subj"))
-            question = f"{wh} {tail.group('aux')} {subj} {tail.group('rest')}"
-    if question is None and fact.type is FactType.PERSON and fact.start == 0:
-        m = re.match(r" ([a-z]+) ", after)
-        if m and m.group(1) not in STOPWORDS and len(after.split()) >= 6:
-            question = "Who" + after
+    """A wh-question on the fact (see `wh`), after the sentence before when the unit has
+    one; None when the sentence's shape allows none."""
+    question = wh.wh_question(unit.sentence, fact, unit.found or unit.facts, unit.named_first)
     if question is None:
         return None
-    return tidy(f"{unit.context} {question}".strip() + "?")
+    return tidy(f"{unit.context} {question}".strip())
 
 
 def ask(unit: Unit, fact: Fact) -> str:
@@ -191,6 +164,16 @@ def make_item(
         # shuffled by the item's id: stable across runs, different from item to item
         options = tuple(sorted(options, key=lambda o: text_hash(quiz_id, o)))
     return QuizItem(quiz_id, kind.value, question, answer, citation, options, citation.section)
+
+
+def shape_of(item: QuizItem) -> str:
+    """How an item asks: "question" (a wh-question), "cloze" (a sentence with a blank) or
+    "statement" (a sentence to judge true or false)."""
+    if item.kind == QuizKind.TRUE_FALSE.value:
+        return "statement"
+    if item.question.startswith(CLOZE_PREFIX) or BLANK in item.question:
+        return "cloze"
+    return "question"
 
 
 def cited_not_given(item: QuizItem) -> bool:

@@ -9,7 +9,7 @@ from enum import Enum
 from ..answering import clean_sentence
 from ..text import STOPWORDS, content_words, leans_back, tokens
 
-SHORT_SENTENCE_WORDS = 6  # shorter sentences ("Eisenhower refused to apologize.") need context
+SHORT_SENTENCE_WORDS = 6  # shorter sentences ("The mayor refused to resign.") need context
 LIST_ITEM = re.compile(r"^(?:\d+[.)]|[-*•])\s")
 
 _INTERNAL_BREAK = re.compile(r"(?<=[^\s.][.!?])\s+(?=[\"“A-ZА-ЯЁ])")

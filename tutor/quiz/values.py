@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from ..domain import Passage
 class FactType(Enum):
     DATE = "date"  # a month and a day: "August 13"
     YEAR = "year"
-    NUMBER = "number"  # "more than 70", "4.5 thousand km"
+    NUMBER = "number"  # "more than 70", "2.3 thousand km"
     ORDINAL = "ordinal"  # "20th"
     PERSON = "person"
     ORG = "organisation"  # organisations, treaties and pacts
@@ -40,7 +41,7 @@ class Fact:
     """One quizzable span of a prepared sentence.
 
     `start`/`end` delimit what the blank replaces, which may be wider than `text` when an
-    alias follows in brackets ("Warsaw Pact (Warsaw Treaty Organization)": the alias would
+    alias follows in brackets ("Hanseatic League (German Hansa)": the alias would
     give the answer away). `key` is the fact's identity: the gazetteer's name for a country,
     the lower-cased text otherwise.
     """
@@ -60,7 +61,9 @@ class Unit:
     last: Passage
     context: str
     sentence: str
-    facts: tuple[Fact, ...]
+    facts: tuple[Fact, ...]  # the facts worth asking
+    found: tuple[Fact, ...] = ()  # every fact of the sentence (dates end its adverbials)
+    named_first: bool = False  # the sentence's first word is a name ("Brenn founded…")
 
     @property
     def stem(self) -> str:
@@ -71,5 +74,11 @@ def text_hash(*parts: str) -> str:
     return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=8192)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
+    # compiled once per phrase: a course's phrases outnumber `re`'s own cache of 512
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?![\w])", re.IGNORECASE)
+
+
 def mentions(text: str, phrase: str) -> bool:
-    return bool(re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", text, re.IGNORECASE))
+    return bool(_phrase_pattern(phrase).search(text))

@@ -1,5 +1,5 @@
 """The words of a learner's answer as the grader compares them: Unicode normalised, numbers by
-value ("4.5 thousand" is 4500, "seventy" is 70), months by name, other words by spelling
+value ("2.3 thousand" is 2300, "seventy" is 70), months by name, other words by spelling
 within a typo budget.
 """
 
@@ -145,7 +145,7 @@ def words_of(
 ) -> list[list[Part]]:
     """The words of a normalised text, each split at hyphens into parts ("porkkala-udd").
 
-    A number followed by a multiplier becomes one value ("4.5 thousand" → 4500) and a
+    A number followed by a multiplier becomes one value ("2.3 thousand" → 2300) and a
     hyphenated tens-and-ones word one number ("twenty-five" → 25). `wanted`, when given, is
     the set of numbers an ambiguous number word ("one", "first") may stand for.
     """

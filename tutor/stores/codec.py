@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from typing import Any
 
 from ..domain import AuditFilter, AuditRecord, Citation, Correction, QuizItem, Review
+from ..quiz.scheduling import from_sm2
 
 
 def citation_to_dict(c: Citation) -> dict[str, Any]:
@@ -67,8 +70,39 @@ def item_from_dict(data: dict[str, Any]) -> QuizItem:
     )
 
 
-def review_to_row(review: Review) -> tuple[int, float, float, float]:
-    return (review.repetitions, review.interval_days, review.easiness, review.due_at)
+# A review schedule's fields, in the order of the SQLite columns.
+REVIEW_FIELDS = ("due_at", "state", "step", "stability", "difficulty", "last_review", "pace")
+
+
+def review_to_row(review: Review) -> tuple[object, ...]:
+    return tuple(getattr(review, f) for f in REVIEW_FIELDS)
+
+
+def review_from_row(row: Sequence[Any]) -> Review:
+    due_at, state, step, stability, difficulty, last_review, pace = row
+    return Review(
+        float(due_at),
+        str(state),
+        None if step is None else int(step),
+        None if stability is None else float(stability),
+        None if difficulty is None else float(difficulty),
+        None if last_review is None else float(last_review),
+        None if pace is None else float(pace),
+    )
+
+
+def review_to_json(review: Review) -> str:
+    return json.dumps(dict(zip(REVIEW_FIELDS, review_to_row(review), strict=True)))
+
+
+def review_from_json(raw: str) -> Review:
+    """A stored schedule: an FSRS card as written now, or an SM-2 one written before
+    (`[repetitions, interval_days, easiness, due_at]`), read as the FSRS card it becomes."""
+    data = json.loads(raw)
+    if isinstance(data, list):
+        repetitions, interval, easiness, due = data
+        return from_sm2(int(repetitions), float(interval), float(easiness), float(due))
+    return review_from_row([data.get(f) for f in REVIEW_FIELDS])
 
 
 def citations_to_json(citations: tuple[Citation, ...]) -> list[dict[str, Any]]:

@@ -44,7 +44,7 @@ _KEY_ONLY = re.compile(
     r"[#(\[]?\s*(?P<key>[a-z]|\d{1,2})\s*[)\]]?\s*[.:!?]*\s*$"
 )
 
-# "B) Vienna", "(b) Vienna", "2. Vienna" — but "4.5 thousand" is a number, not option 4.
+# "B) Vienna", "(b) Vienna", "2. Vienna" — but "2.3 thousand" is a number, not option 4.
 _KEY_AND_TEXT = re.compile(
     r"^(?:(?:option|choice|answer)\s*)?[(\[]?(?P<key>[a-z]|\d{1,2})\s*(?:[)\]:]|\.(?!\d))\s*"
     r"(?:-\s*)?(?P<rest>\S.*)$"

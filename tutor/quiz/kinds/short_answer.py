@@ -3,7 +3,7 @@
 Graded correct when the content words of the expected span are all in the answer, fuzzily as
 for an option's text (see `kinds.multiple_choice`), except that one of three or more may be
 missing; numbers and month names are strict: every one in the expected answer must be there
-exactly (ordinals equal their number, "4.5 thousand" equals "4500", small number words equal
+exactly (ordinals equal their number, "2.3 thousand" equals "2300", small number words equal
 their digits, "50's" equals "1950s"), and the answer may carry no other number or month than
 those the question itself states. A leading "more than" / "about" / "over" (...) of the
 expected answer is optional, but a contrary or added qualifier ("less than 70" for "more than
@@ -75,7 +75,7 @@ class ShortAnswer:
         raise ValueError(f"{item.quiz_id}: a short-answer item has no options to pick")
 
     def gift_answers(self, item: QuizItem, choices: Choices | None) -> list[str]:
-        """`=answer`, and `=answer` without its leading article ("the Warsaw Pact" → "Warsaw
+        """`=answer`, and `=answer` without its leading article ("the Hanseatic League" → "Hanseatic
         Pact"); see `export` for the hazards avoided."""
         answer = flat(item.answer)
         if not answer:

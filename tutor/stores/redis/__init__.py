@@ -12,7 +12,7 @@ reads are one command):
                  P:served:{session}      hash quiz_id -> when last shown
                  P:attempts:{session}    list of attempts, oldest first (numbers follow)
                  P:attempt-n:{session}   hash quiz_id -> attempts so far (a new one's number)
-                 P:reviews:{session}     hash quiz_id -> schedule
+                 P:reviews:{session}     hash quiz_id -> FSRS card (JSON; a list is an SM-2 one)
                  P:attempt-sessions      sorted set session by its latest attempt's time,
                                          so a class's attempts since a time are found
     links.py     P:links:{kind}          hash key -> value

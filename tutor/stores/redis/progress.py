@@ -6,7 +6,7 @@ import json
 import re
 
 from ...domain import Attempt, QuizItem, Review
-from ..codec import item_from_dict, item_to_dict, review_to_row
+from ..codec import item_from_dict, item_to_dict, review_from_json, review_to_json
 from .connection import RedisConnection, num
 
 SESSIONS_BATCH = 200  # sessions' attempt lists read per round trip for a class's attempts
@@ -38,7 +38,7 @@ class RedisProgress(RedisConnection):
         _, number, *_ = self._run(
             ("RPUSH", self._key("attempts", session_id), row),
             ("HINCRBY", self._key("attempt-n", session_id), quiz_id, "1"),
-            ("HSET", self._key("reviews", session_id), quiz_id, json.dumps(review_to_row(review))),
+            ("HSET", self._key("reviews", session_id), quiz_id, review_to_json(review)),
             ("ZADD", self._key("attempt-sessions"), "GT", num(at), session_id),
         )
         return Attempt(quiz_id, answer, correct, at, int(number))
@@ -82,12 +82,10 @@ class RedisProgress(RedisConnection):
         self._call("SET", done, "1")
 
     def reviews(self, session_id: str) -> dict[str, Review]:
+        """Each item's FSRS card; one stored by SM-2 (a JSON list) reads as the card it
+        becomes, and is replaced by the item's next attempt."""
         rows = self._call("HGETALL", self._key("reviews", session_id))
-        found = {}
-        for quiz_id, raw in rows.items():
-            repetitions, interval, easiness, due = json.loads(raw)
-            found[quiz_id] = Review(int(repetitions), float(interval), float(easiness), float(due))
-        return found
+        return {quiz_id: review_from_json(raw) for quiz_id, raw in rows.items()}
 
 
 def _numbered(rows: list[str]) -> list[Attempt]:

@@ -6,7 +6,8 @@ import json
 import sqlite3
 
 from ...domain import Attempt, QuizItem, Review
-from ..codec import item_from_dict, item_to_dict, review_to_row
+from ...quiz.scheduling import from_sm2
+from ..codec import REVIEW_FIELDS, item_from_dict, item_to_dict, review_from_row, review_to_row
 from .connection import SQLiteConnection, unavailable_on_failure
 
 SCHEMA = """
@@ -40,11 +41,28 @@ CREATE TABLE IF NOT EXISTS reviews (
     due_at REAL NOT NULL,
     PRIMARY KEY (session_id, quiz_id)
 );
+CREATE TABLE IF NOT EXISTS review_cards (
+    session_id TEXT NOT NULL,
+    quiz_id TEXT NOT NULL,
+    due_at REAL NOT NULL,
+    state TEXT NOT NULL,
+    step INTEGER,
+    stability REAL,
+    difficulty REAL,
+    last_review REAL,
+    pace REAL,
+    PRIMARY KEY (session_id, quiz_id)
+);
 """
+# `reviews` holds SM-2 schedules written before FSRS: read as the FSRS cards they become
+# (`from_sm2`), and an item's row is dropped when its next attempt writes its card to
+# `review_cards`. New databases keep it empty.
+_CARD_COLUMNS = ", ".join(REVIEW_FIELDS)
 
 
 class SQLiteProgress(SQLiteConnection):
-    """`ProgressStore` over the `quiz_items`, `served`, `attempts` and `reviews` tables."""
+    """`ProgressStore` over the `quiz_items`, `served`, `attempts` and `review_cards` (and
+    the SM-2 `reviews`) tables."""
 
     @unavailable_on_failure
     def save_item(self, item: QuizItem) -> None:
@@ -116,12 +134,15 @@ class SQLiteProgress(SQLiteConnection):
                 "VALUES (?, ?, ?, ?, ?, ?)",
                 (session_id, quiz_id, answer, int(correct), at, number),
             )
+            updates = ", ".join(f"{f} = excluded.{f}" for f in REVIEW_FIELDS)
             conn.execute(
-                "INSERT INTO reviews (session_id, quiz_id, repetitions, interval_days, easiness,"
-                " due_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, quiz_id) DO UPDATE"
-                " SET repetitions = excluded.repetitions, interval_days = excluded.interval_days,"
-                " easiness = excluded.easiness, due_at = excluded.due_at",
+                f"INSERT INTO review_cards (session_id, quiz_id, {_CARD_COLUMNS}) VALUES"
+                f" (?, ?, {', '.join('?' * len(REVIEW_FIELDS))})"
+                f" ON CONFLICT (session_id, quiz_id) DO UPDATE SET {updates}",
                 (session_id, quiz_id, *review_to_row(review)),
+            )
+            conn.execute(
+                "DELETE FROM reviews WHERE session_id = ? AND quiz_id = ?", (session_id, quiz_id)
             )
         return Attempt(quiz_id, answer, correct, at, number)
 
@@ -154,13 +175,16 @@ class SQLiteProgress(SQLiteConnection):
 
     @unavailable_on_failure
     def reviews(self, session_id: str) -> dict[str, Review]:
-        rows = (
-            self._connection()
-            .execute(
-                "SELECT quiz_id, repetitions, interval_days, easiness, due_at FROM reviews "
-                "WHERE session_id = ?",
-                (session_id,),
-            )
-            .fetchall()
-        )
-        return {q: Review(int(r), float(i), float(e), float(d)) for q, r, i, e, d in rows}
+        conn = self._connection()
+        old = conn.execute(
+            "SELECT quiz_id, repetitions, interval_days, easiness, due_at FROM reviews "
+            "WHERE session_id = ?",
+            (session_id,),
+        ).fetchall()
+        found = {q: from_sm2(int(r), float(i), float(e), float(d)) for q, r, i, e, d in old}
+        cards = conn.execute(
+            f"SELECT quiz_id, {_CARD_COLUMNS} FROM review_cards WHERE session_id = ?",
+            (session_id,),
+        ).fetchall()
+        found.update((row[0], review_from_row(row[1:])) for row in cards)
+        return found
