@@ -13,7 +13,6 @@ cannot go unchecked.
 from __future__ import annotations
 
 import itertools
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +25,11 @@ from fastapi.routing import iter_route_contexts
 
 from bots import wiring
 from bots.http_app import create_app
-from tests.conftest import SEED_CORPUS
+from tests.bots.test_courses import seed_settings
 from tests.servers import serve
 from tests.tutor.test_campus import BOTANY, GEOLOGY, SHARED_NAME
 from tutor import Campus, Settings
 from tutor.fakes import HashingEmbedder
-from tutor.stores import sqlite_url
 
 A, B, GHOST = "botany", "geology", "no-such-course"
 ROLES = ("none", "stu-A", "tea-A", "stu-B", "tea-B", "stu-D", "tea-D", "admin")
@@ -161,15 +159,8 @@ def routes_of(app: FastAPI) -> list[tuple[str, str]]:
 
 
 def settings_in(tmp_path: Path) -> Settings:
-    corpus = tmp_path / "corpus"
-    shutil.copytree(SEED_CORPUS, corpus)
-    return Settings(
-        corpus_dir=corpus,
-        data_dir=tmp_path / "data",
-        state_url=sqlite_url(tmp_path / "data" / "state.sqlite3"),
-        index_poll_seconds=0,
-        rate_limit_per_minute=0,
-    )
+    """`seed_settings`, without a rate limit: the matrix sends hundreds of requests at once."""
+    return seed_settings(tmp_path).model_copy(update={"rate_limit_per_minute": 0})
 
 
 def two_courses(tmp_path: Path) -> Campus:

@@ -25,8 +25,8 @@ from tutor.library import VERSION_LINK
 from tutor.stores import open_store, sqlite_url
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def seed_settings(tmp_path: Path) -> Settings:
+    """A deployment in `tmp_path`: the seed as the default course, SQLite state, no polling."""
     corpus = tmp_path / "corpus"
     shutil.copytree(SEED_CORPUS, corpus)
     return Settings(
@@ -35,6 +35,11 @@ def settings(tmp_path: Path) -> Settings:
         state_url=sqlite_url(tmp_path / "data" / "state.sqlite3"),
         index_poll_seconds=0,
     )
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return seed_settings(tmp_path)
 
 
 @pytest.fixture
