@@ -26,6 +26,8 @@ from .domain import (
     Progress,
     QuizItem,
     RateDecision,
+    Reminder,
+    ReviewSummary,
     Section,
     Turn,
 )
@@ -94,6 +96,8 @@ __all__ = [
     "QuizKind",
     "RateBuckets",
     "RateDecision",
+    "Reminder",
+    "ReviewSummary",
     "Section",
     "SectionReport",
     "Settings",

@@ -50,6 +50,8 @@ EXPORTED = [
     "QuizKind",
     "RateBuckets",
     "RateDecision",
+    "Reminder",
+    "ReviewSummary",
     "Section",
     "SectionReport",
     "Settings",
