@@ -78,6 +78,7 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     from telegram import Update
 
     from .telegram_bot import build_application, publish_commands
+    from .telegram_reminders import ReminderTicker
 
     if settings.telegram_bot_token is None or settings.telegram_webhook_secret is None:
         raise Unavailable(
@@ -92,6 +93,9 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     )
     await bot.initialize()
     await bot.start()
+    # reminders: every replica looks; the state store's claims keep each to one message
+    bot.bot_data["reminders"] = ReminderTicker(bot, settings.reminder_tick_seconds)
+    bot.bot_data["reminders"].start()
     if settings.telegram_webhook_url:
         await bot.bot.set_webhook(
             settings.telegram_webhook_url,
@@ -137,6 +141,7 @@ def create_app(
             yield
         finally:
             if bot is not None:
+                await bot.bot_data["reminders"].stop()
                 await bot.stop()
                 await bot.shutdown()
             app.state.rate_limiter.close()

@@ -122,6 +122,11 @@ class Reminders:
                 dataclasses.replace(kept, session_id=check_session_id(session_id))
             )
 
+    def next_reminder(self: Parts, chat_id: str) -> datetime | None:
+        """When the chat's reminder next falls, in the learner's zone (None: it does not)."""
+        kept = self.store.reminder(_check_chat(chat_id))
+        return next_moment(kept, self.clock()) if kept is not None else None
+
     def due_reminders(self: Parts, now: float | None = None) -> list[tuple[Reminder, str]]:
         """The reminders due at `now`, each with its day, for `claim_reminder`."""
         at = self.clock() if now is None else now
