@@ -290,6 +290,7 @@ def create_app(
 
     from .class_report import router as class_router
     from .ops import router as ops_router
+    from .review_routes import router as review_router
     from .teacher import router as teacher_router
     from .teacher_controls import router as teacher_script_router
     from .teacher_page import router as teacher_page_router
@@ -301,4 +302,5 @@ def create_app(
     app.include_router(class_router)
     app.include_router(widget_router)
     app.include_router(ops_router)  # /readyz
+    app.include_router(review_router)  # a learner's review and progress panel
     return app
