@@ -3,6 +3,9 @@
 Each handler reads the update, calls the tutor in a worker thread (answering uses the CPU),
 and formats the reply as escaped HTML. Conversation state lives in the tutor's state store:
 which session a chat is in, which quiz item a poll asks, which short answer a chat owes.
+What the handlers share is in `telegram_chat.py`; /review in `telegram_review.py`, /remind and
+the reminders' schedulers in `telegram_reminders.py`, the /progress chart in
+`telegram_chart.py`. `build_application` puts them together.
 """
 
 from __future__ import annotations

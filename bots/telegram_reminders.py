@@ -89,7 +89,7 @@ async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         question = fmt.zone_question_html(reminder.time_of_day)
         await send_html_to(context.bot, chat.id, question, reply_markup=zone_keyboard())
         return
-    await _confirm(context, tutor, chat.id, reminder)
+    await send_html_to(context.bot, chat.id, await _status(tutor, reminder))
 
 
 async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -118,19 +118,14 @@ async def _set_zone(context: ContextTypes.DEFAULT_TYPE, chat_id: int, zone: str)
     sid = await run(session_of, tutor, chat_id)
     reminder = await run(tutor.set_zone, str(chat_id), zone, sid)
     if reminder.enabled and reminder.time_of_day:
-        await _confirm(context, tutor, chat_id, reminder)
+        await send_html_to(context.bot, chat_id, await _status(tutor, reminder))
     else:
         text = f"🌍 Your time zone is {fmt.escape(reminder.zone)}.\n{USAGE}"
         await send_html_to(context.bot, chat_id, text)
 
 
-async def _confirm(
-    context: ContextTypes.DEFAULT_TYPE, tutor: Tutor, chat_id: int, reminder: Reminder
-) -> None:
-    await send_html_to(context.bot, chat_id, await _status(tutor, reminder))
-
-
 async def _status(tutor: Tutor, reminder: Reminder | None) -> str:
+    """What is set: the reminder's time, zone and next moment; else how to set one."""
     if reminder is None or not reminder.enabled or not reminder.time_of_day:
         return USAGE
     if not reminder.zone:
