@@ -79,6 +79,7 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     from telegram import Update
 
     from .telegram_bot import build_application, publish_commands
+    from .telegram_reminders import ReminderTicker
 
     if settings.telegram_bot_token is None or settings.telegram_webhook_secret is None:
         raise Unavailable(
@@ -93,6 +94,9 @@ async def start_webhook_bot(settings: Settings, tutor: Tutor) -> Any:
     )
     await bot.initialize()
     await bot.start()
+    # reminders: every replica looks; the state store's claims keep each to one message
+    bot.bot_data["reminders"] = ReminderTicker(bot, settings.reminder_tick_seconds)
+    bot.bot_data["reminders"].start()
     if settings.telegram_webhook_url:
         await bot.bot.set_webhook(
             settings.telegram_webhook_url,
@@ -145,6 +149,7 @@ def create_app(
             yield
         finally:
             if bot is not None:
+                await bot.bot_data["reminders"].stop()
                 await bot.stop()
                 await bot.shutdown()
             app.state.rate_limiter.close()
@@ -238,6 +243,7 @@ def create_app(
     from .admin import router as admin_router
     from .class_report import router as class_router
     from .ops import router as ops_router
+    from .review_routes import router as review_router
     from .students import router as students_router
     from .teacher import router as teacher_router
     from .teacher_controls import router as teacher_script_router
@@ -247,7 +253,7 @@ def create_app(
     # Every course route is defined once and served twice: under /v1 for the default course
     # (the paths from before courses existed) and under /v1/courses/{course_id}.
     course = [Depends(course_param)]
-    for router in (students_router, teacher_router, class_router):
+    for router in (students_router, review_router, teacher_router, class_router):
         app.include_router(router, prefix="/v1")
         app.include_router(
             router,

@@ -3,6 +3,9 @@
 Each handler reads the update, calls the tutor in a worker thread (answering uses the CPU),
 and formats the reply as escaped HTML. Conversation state lives in the tutor's state store:
 which session a chat is in, which quiz item a poll asks, which short answer a chat owes.
+What the handlers share is in `telegram_chat.py`; /review in `telegram_review.py`, /remind and
+the reminders' schedulers in `telegram_reminders.py`, the /progress chart in
+`telegram_chart.py`. `build_application` puts them together.
 """
 
 from __future__ import annotations
@@ -10,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import secrets
 from typing import Any
 
 from telegram import (
@@ -19,7 +21,6 @@ from telegram import (
     InlineKeyboardMarkup,
     Update,
 )
-from telegram.constants import ParseMode, PollType
 from telegram.error import Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import (
     AIORateLimiter,
@@ -39,12 +40,24 @@ from tutor import Citation, InvalidInput, NotFound, QuizItem, Settings, Tutor, T
 
 from . import telegram_format as fmt
 from .ratelimit import RateLimiter
+from .telegram_chart import progress_png
+from .telegram_chat import (
+    PENDING,
+    POLL,
+    new_session,
+    run,
+    send_html_to,
+    send_quiz_to,
+    session_of,
+    tutor_of,
+    zone_of,
+)
+from .telegram_reminders import ZONE, remind, schedule_reminders, timezone, zone_button
+from .telegram_review import REVIEW, after_answer, review, review_button
+from .telegram_review import START as REVIEW_START
 
 log = logging.getLogger(__name__)
 
-SESSION = "telegram-session"  # chat id -> tutor session id
-POLL = "telegram-poll"  # poll id -> "quiz_id session_id chat_id"
-PENDING = "telegram-pending"  # chat id -> quiz id of a short answer awaited
 PASSAGE = "telegram-passage"  # token -> "doc_id start end"
 POLL_LINK_WAITS = 30
 FRIENDLY_ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
@@ -60,6 +73,8 @@ COMMANDS = [
     BotCommand("start", "what this tutor covers"),
     BotCommand("quiz", "a quiz question (optionally on a topic: /quiz Cuba)"),
     BotCommand("progress", "what you have practised"),
+    BotCommand("review", "go through the items due for review"),
+    BotCommand("remind", "a daily reminder to review (/remind 18:30, /remind off)"),
     BotCommand("reset", "start a new conversation"),
     BotCommand("help", "how to use the tutor"),
 ]
@@ -73,29 +88,6 @@ async def publish_commands(bot: Any) -> None:
         log.warning("could not publish the command menu: %s", exc)
 
 
-def tutor_of(context: ContextTypes.DEFAULT_TYPE) -> Tutor:
-    tutor: Tutor = context.application.bot_data["tutor"]
-    return tutor
-
-
-async def run(fn: Any, *args: Any) -> Any:
-    """Call the tutor off the event loop, so one slow answer does not stall other chats."""
-    return await asyncio.to_thread(fn, *args)
-
-
-def session_of(tutor: Tutor, chat_id: int) -> str:
-    sid = tutor.recall(SESSION, str(chat_id))
-    if sid is None:
-        sid = new_session(tutor, chat_id)
-    return sid
-
-
-def new_session(tutor: Tutor, chat_id: int) -> str:
-    sid = f"tg-{chat_id}-{secrets.token_hex(4)}".replace("--", "-n")
-    tutor.remember(SESSION, str(chat_id), sid)
-    return sid
-
-
 def passage_token(tutor: Tutor, c: Citation) -> str:
     """A short id for a citation: callback data may hold 64 bytes only."""
     token = hashlib.sha1(f"{c.doc_id}:{c.start}:{c.end}".encode()).hexdigest()[:16]
@@ -106,20 +98,10 @@ def passage_token(tutor: Tutor, c: Citation) -> str:
 async def send_html(
     update: Update, context: ContextTypes.DEFAULT_TYPE, html: str, **kw: Any
 ) -> None:
-    """Send HTML in as many messages as it needs; buttons go on the last one."""
+    """Send HTML to the update's chat (see `send_html_to`)."""
     chat = update.effective_chat
-    if chat is None:
-        return
-    chunks = fmt.split_html(html)
-    markup = kw.pop("reply_markup", None)
-    for i, chunk in enumerate(chunks):
-        await context.bot.send_message(
-            chat.id,
-            chunk,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup if i == len(chunks) - 1 else None,
-            **kw,
-        )
+    if chat is not None:
+        await send_html_to(context.bot, chat.id, html, **kw)
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -133,6 +115,7 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"👋 Hi! I'm your tutor for <b>{titles}</b>.\n\nIt covers:\n{sections}\n\n"
         "Ask me anything about it: I answer from the course and show where it says so.\n"
         "/quiz — practise (or /quiz Cuba for a topic)\n/progress — how you are doing\n"
+        "/review — the items due for review\n/remind 18:30 — a daily reminder\n"
         "/reset — start a new conversation\n/help — this help",
     )
 
@@ -146,6 +129,8 @@ async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         'Follow-up questions ("And what happened next?") continue the conversation.\n\n'
         "/quiz — a quiz question; /quiz <i>topic</i> for one on a topic\n"
         "/progress — what you have practised and what is due\n"
+        "/review — go through the items due for review\n"
+        "/remind <i>HH:MM</i> — a daily reminder when items are due (/remind off stops it)\n"
         "/reset — forget the conversation and start afresh",
     )
 
@@ -158,18 +143,23 @@ async def reset(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     tutor = tutor_of(context)
     await run(new_session, tutor, chat.id)
     await run(tutor.remember, PENDING, str(chat.id), "")
+    await run(tutor.remember, REVIEW, str(chat.id), "")
     await send_html(update, context, "🔄 New conversation started. Ask away!")
 
 
 async def progress(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The learner's progress."""
+    """The learner's progress: a chart of mastery per section, then the figures."""
     chat = update.effective_chat
     if chat is None:
         return
     tutor = tutor_of(context)
     sid = await run(session_of, tutor, chat.id)
     report = await run(tutor.progress, sid)
-    await send_html(update, context, fmt.progress_html(report))
+    streak = await run(tutor.streak, sid, await run(zone_of, tutor, chat.id))
+    if report.attempts:
+        chart = await run(progress_png, report, streak)
+        await context.bot.send_photo(chat.id, chart, caption="Mastery per section")
+    await send_html(update, context, fmt.progress_html(report, streak))
 
 
 async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -193,30 +183,10 @@ async def quiz(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def send_quiz(
     update: Update, context: ContextTypes.DEFAULT_TYPE, item: QuizItem, sid: str
 ) -> None:
-    """An item picked from options as a quiz poll; one answered in free text as a message to
-    reply to (its kind says which)."""
+    """A quiz item to the update's chat (see `send_quiz_to`)."""
     chat = update.effective_chat
-    if chat is None:
-        return
-    tutor = tutor_of(context)
-    if kind_of(item.kind).free_text:
-        await run(tutor.remember, PENDING, str(chat.id), item.quiz_id)
-        await send_html(update, context, fmt.short_answer_html(item))
-        return
-    lead, question, options, correct, explanation = fmt.poll_parts(item)
-    if lead:
-        await context.bot.send_message(chat.id, lead)
-    message = await context.bot.send_poll(
-        chat.id,
-        question,
-        options,
-        is_anonymous=False,  # the answer must reach the bot to count in progress
-        type=PollType.QUIZ,
-        correct_option_ids=[correct],  # type: ignore[list-item]  # Bot API 10 name
-        explanation=explanation,
-    )
-    if message.poll is not None:
-        await run(tutor.remember, POLL, message.poll.id, f"{item.quiz_id} {sid} {chat.id}")
+    if chat is not None:
+        await send_quiz_to(context, chat.id, item, sid)
 
 
 async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -235,11 +205,12 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not link:
         log.warning("an answer to an unknown poll %s", answer.poll_id)
         return
-    quiz_id, sid, _chat = link.split(" ")
+    quiz_id, sid, chat_id = link.split(" ")
     item = await run(tutor.quiz_item, quiz_id)
     choice = answer.option_ids[0]
     given = kind_of(item.kind).answer_for_choice(item, choice)
     await run(tutor.answer_quiz, quiz_id, given, sid)
+    await after_answer(context, int(chat_id), quiz_id)  # a review goes on to its next item
 
 
 async def throttle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -282,6 +253,7 @@ async def message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await run(tutor.remember, PENDING, str(chat.id), "")
         grade, _ = await run(tutor.answer_quiz, pending, msg.text, sid)
         await send_html(update, context, fmt.grade_html(grade))
+        await after_answer(context, chat.id, pending)
         return
     answer = await run(tutor.ask, msg.text, sid, "telegram")
     buttons = []
@@ -365,8 +337,8 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=2))
         .concurrent_updates(True)
     )
-    if webhook:
-        builder = builder.updater(None)
+    if webhook:  # reminders: a ReminderTicker in the web app's loop, not the JobQueue
+        builder = builder.updater(None).job_queue(None)
     if post_init is not None:
         builder = builder.post_init(post_init)
     app = builder.build()
@@ -381,8 +353,16 @@ def build_application(
     app.add_handler(CommandHandler("reset", reset))
     app.add_handler(CommandHandler("progress", progress))
     app.add_handler(CommandHandler("quiz", quiz))
+    app.add_handler(CommandHandler("review", review))
+    app.add_handler(CommandHandler("remind", remind))
+    app.add_handler(CommandHandler("timezone", timezone))
+    app.add_handler(CallbackQueryHandler(review_button, pattern=f"^{REVIEW_START}$"))
+    app.add_handler(CallbackQueryHandler(zone_button, pattern=f"^{ZONE}"))
     app.add_handler(CallbackQueryHandler(button))
     app.add_handler(PollAnswerHandler(poll_answer))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, message))
     app.add_error_handler(on_error)
+    app.bot_data["quiet_hours"] = config.reminder_quiet_hours
+    if not webhook:
+        schedule_reminders(app, config.reminder_tick_seconds)
     return app

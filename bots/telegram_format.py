@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from tutor import Answer, Citation, Grade, Progress, QuizItem, kind_of
+from tutor import Answer, Citation, Grade, Progress, QuizItem, Reminder, ReviewSummary, kind_of
 
 MESSAGE_LIMIT = 4096
 POLL_QUESTION_LIMIT = 300
@@ -68,12 +70,14 @@ def short_answer_html(item: QuizItem) -> str:
     return f"✏️ <b>Quiz</b>\n{escape(item.question)}\n\n<i>Reply with your answer.</i>"
 
 
-def progress_html(progress: Progress) -> str:
+def progress_html(progress: Progress, streak: int = 0) -> str:
     if not progress.attempts:
         return "No quiz answers yet. Send /quiz to start practising."
     lines = [
         f"<b>Your progress</b>: {progress.correct_attempts} of {progress.attempts} answers right."
     ]
+    if streak:
+        lines.append(f"🔥 {count(streak, 'day')} in a row with a review.")
     for s in progress.sections:
         if s.attempts:
             lines.append(
@@ -81,8 +85,82 @@ def progress_html(progress: Progress) -> str:
                 f"{s.correct_first_attempts} at the first try, mastery {round(100 * s.mastery)}%"
             )
     if progress.due:
-        lines.append(f"\n{len(progress.due)} item(s) due for review: send /quiz.")
+        lines.append(f"\n{count(len(progress.due), 'item')} due for review: send /review.")
     return "\n".join(lines)
+
+
+def count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def when(at: float, now: float, zone: str) -> str:
+    """A time to come as a learner says it: "in 10 minutes", "today at 19:10", "tomorrow",
+    "on Friday", "on 18 May" (days are the learner's, in `zone`)."""
+    tz = ZoneInfo(zone)
+    then, today = datetime.fromtimestamp(at, tz), datetime.fromtimestamp(now, tz)
+    days = (then.date() - today.date()).days
+    if at - now < 3600:
+        return f"in {count(max(1, round((at - now) / 60)), 'minute')}"
+    if days == 0:
+        return f"today at {then:%H:%M}"
+    if days == 1:
+        return "tomorrow"
+    return f"on {then:%A}" if days < 7 else f"on {then.day} {then:%B}"
+
+
+def next_review(summary: ReviewSummary, now: float, zone: str) -> str:
+    if summary.next_due_at is None:
+        return "nothing is scheduled yet"
+    at = when(summary.next_due_at, now, zone)
+    return f"next review {at}, {count(summary.next_due, 'item')}"
+
+
+def review_summary_html(summary: ReviewSummary, now: float, zone: str) -> str:
+    """ "7 reviewed, 5 right; next review tomorrow, 3 items." """
+    return (
+        f"🏁 <b>Review done</b>: {summary.reviewed} reviewed, {summary.right} right; "
+        f"{next_review(summary, now, zone)}."
+    )
+
+
+def nothing_due_html(summary: ReviewSummary, now: float, zone: str) -> str:
+    return f"Nothing is due for review now; {next_review(summary, now, zone)}."
+
+
+def review_start_html(items: int) -> str:
+    return f"🔁 <b>Review</b>: {count(items, 'item')} due, the earliest due first."
+
+
+def reminder_html(due: dict[str, int]) -> str:
+    """The daily reminder: how many items are due, per section."""
+    total = sum(due.values())
+    lines = [f"⏰ Time to review: {count(total, 'item')} due."]
+    lines.extend(f"• <i>{escape(section)}</i>: {n}" for section, n in due.items())
+    return "\n".join(lines)
+
+
+def reminder_set_html(reminder: Reminder, next_at: datetime | None) -> str:
+    """What a learner is told when a reminder is set: when, and what quiet hours do."""
+    text = (
+        f"⏰ I'll remind you every day at {reminder.time_of_day} ({escape(reminder.zone)}) "
+        "when items are due for review."
+    )
+    if next_at is not None and f"{next_at:%H:%M}" != reminder.time_of_day:
+        start, end = reminder.quiet_hours.split("-")
+        text += (
+            f" {reminder.time_of_day} is within the quiet hours ({start}-{end}): it comes at {end}."
+        )
+    if next_at is not None:
+        text += f"\nNext: {next_at:%A %d %B, %H:%M}."
+    return text + "\n/remind off stops it."
+
+
+def zone_question_html(time_of_day: str) -> str:
+    return (
+        f"Which time zone are you in, so that {time_of_day} is your {time_of_day}? "
+        "Pick one below, or send /timezone followed by its name, such as "
+        "<code>/timezone America/Sao_Paulo</code>."
+    )
 
 
 def poll_parts(item: QuizItem) -> tuple[str | None, str, list[str], int, str]:

@@ -43,13 +43,20 @@ _PAGE = """<!doctype html>
 <title>Course tutor</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="widget/static/widget.css?v={css_version}">
+<link rel="stylesheet" href="widget/static/study.css?v={study_css_version}">
 <script type="module" src="widget/static/{js_version}/widget.js"></script>
 </head>
 <body>
 <div class="app">
   <header class="bar">
     <h1 class="title">Course tutor</h1>
+    <div class="bar-actions">
+      <button id="review" type="button">Review</button>
+      <button id="progress-toggle" type="button" aria-expanded="false"
+              aria-controls="progress">Progress</button>
+    </div>
   </header>
+  <section id="progress" class="progress-panel" aria-label="Your progress" hidden></section>
   <main class="chat">
     <div id="messages" class="messages" role="log" aria-live="polite" aria-relevant="additions"
          aria-label="Conversation">
@@ -97,7 +104,11 @@ def scripts_version() -> str:
 
 @cache
 def _page() -> str:
-    return _PAGE.format(css_version=_assets()["widget.css"].version, js_version=scripts_version())
+    return _PAGE.format(
+        css_version=_assets()["widget.css"].version,
+        study_css_version=_assets()["study.css"].version,
+        js_version=scripts_version(),
+    )
 
 
 def frame_ancestors(request: Request) -> str:

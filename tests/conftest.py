@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from index.store import context_texts, parse_texts, vocabulary_of
+from tests.fake_clock import FakeClock
 from tutor.course import Course
 from tutor.fakes import ExactVectorIndex, HashingEmbedder
 from tutor.service import Tutor
@@ -68,6 +69,19 @@ def fake_tutor() -> Tutor:
     """The seed course over the hashing embedder and an in-memory store."""
     embedder = HashingEmbedder()
     return Tutor(make_course(seed_files(), embedder), embedder, MemoryStateStore())
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A clock only the test moves (2026-05-11 08:00 UTC to begin with)."""
+    return FakeClock()
+
+
+@pytest.fixture
+def clocked_tutor(fake_tutor: Tutor, clock: FakeClock) -> Tutor:
+    """`fake_tutor` on the test's clock: due items, reminders and streaks without waiting."""
+    fake_tutor.clock = clock
+    return fake_tutor
 
 
 @pytest.fixture(scope="session")

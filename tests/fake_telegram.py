@@ -17,6 +17,12 @@ Fidelity worth knowing about:
 - `parse_mode="HTML"` is parsed like Telegram does: the returned (and stored) message holds the
   plain text and `entities` (UTF-16 offsets); bad markup is a 400 "can't parse entities: ...".
   Recorded params keep the text as sent. Markdown(V2) text is stored as sent, unparsed.
+- `sendPhoto` takes a PNG or JPEG upload (multipart, as PTB sends it) or the file_id of one
+  sent before; the message holds PhotoSizes with the image's real width and height, and
+  `photo_bytes(file_id)` gives the image back. Bytes that are no image are a 400
+  "IMAGE_PROCESS_FAILED", over 10 MB a 413, width + height over 10000 or a side over 20
+  times the other "PHOTO_INVALID_DIMENSIONS", a caption over 1024 characters after parsing
+  "message caption is too long".
 - Limits give Telegram's 400s: text 1-4096 characters after parsing, callback_data 1-64
   bytes, inline buttons need an action, poll question 1-300, options 1-12 of 1-100 characters,
   explanation 0-200 characters with at most 2 line feeds, quizzes need correct_option_ids.
@@ -67,6 +73,10 @@ BOT_USER: JSON = {
 }
 
 MESSAGE_LIMIT = 4096
+CAPTION_LIMIT = 1024
+PHOTO_BYTES_LIMIT = 10 * 1024 * 1024
+PHOTO_SIDES_LIMIT = 10_000  # width + height
+PHOTO_RATIO_LIMIT = 20
 CALLBACK_DATA_LIMIT = 64
 POLL_QUESTION_LIMIT = 300
 POLL_OPTION_LIMIT = 100
@@ -407,6 +417,23 @@ def command_entities(text: str) -> list[JSON]:
 # --------------------------------------------------------------------------- request decoding
 
 
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of PNG or JPEG bytes; None for anything else."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if not data.startswith(b"\xff\xd8"):
+        return None
+    i = 2
+    while i + 9 < len(data) and data[i] == 0xFF:
+        marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):  # a start of frame
+            return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(
+                data[i + 5 : i + 7], "big"
+            )
+        i += 2 + length
+    return None
+
+
 def decode_value(key: str, value: Any) -> Any:
     """A form field as Telegram reads it: JSON for numbers, booleans, arrays and objects."""
     if not isinstance(value, str) or key in STRING_PARAMS:
@@ -499,6 +526,7 @@ class FakeBotAPI:
         self._poll_ids = itertools.count(5_401_000_000_000_000_001)
         self._callback_ids = itertools.count(1_848_000_000_000_000_001)
         self._callbacks: dict[str, bool] = {}  # callback query id -> answered
+        self._photos: dict[str, tuple[bytes, int, int]] = {}  # file_id -> (image, w, h)
         self._failures: dict[str, list[ApiError]] = {}
         self._commands: dict[tuple[str, str], list[JSON]] = {}
         self._webhook: JSON = {}
@@ -587,6 +615,11 @@ class FakeBotAPI:
         """poll id -> the poll as Telegram holds it (options with text and persistent_id)."""
         with self._lock:
             return copy.deepcopy(self._polls)
+
+    def photo_bytes(self, file_id: str) -> bytes:
+        """The image a sendPhoto uploaded, by the file_id of any of its PhotoSizes."""
+        with self._lock:
+            return self._photos[file_id.split(":")[0]][0]
 
     def poll_option(self, poll_id: str, text: str) -> int:
         """The index of the option of that poll whose text is `text`."""
@@ -873,6 +906,7 @@ class FakeBotAPI:
             "deleteMessage": self._delete_message,
             "answerCallbackQuery": self._answer_callback_query,
             "sendPoll": self._send_poll,
+            "sendPhoto": self._send_photo,
             "stopPoll": self._stop_poll,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
@@ -1085,6 +1119,13 @@ class FakeBotAPI:
             raise bad_request("message is too long")
         return text, entities
 
+    def _keep(self, chat_id: int, message: JSON, markup: JSON | None) -> JSON:
+        """Store a message the bot sent, with its inline keyboard; the copy to answer with."""
+        if markup:
+            message["reply_markup"] = markup
+        self._messages[(chat_id, message["message_id"])] = message
+        return copy.deepcopy(message)
+
     def _send_message(self, params: JSON) -> JSON:
         chat_id = self._chat_id(params)
         text, entities = self._text_and_entities(params)
@@ -1093,10 +1134,60 @@ class FakeBotAPI:
         message["text"] = text
         if entities:
             message["entities"] = entities
-        if markup:
-            message["reply_markup"] = markup
-        self._messages[(chat_id, message["message_id"])] = message
-        return copy.deepcopy(message)
+        return self._keep(chat_id, message, markup)
+
+    def _send_photo(self, params: JSON) -> JSON:
+        chat_id = self._chat_id(params)
+        photo = params.get("photo")
+        if isinstance(photo, str) and photo.startswith("attach://"):
+            photo = params.get(photo.removeprefix("attach://"))
+        if isinstance(photo, UploadedFile):
+            if len(photo.content) > PHOTO_BYTES_LIMIT:
+                raise ApiError(413, "Request Entity Too Large")
+            size = image_size(photo.content)
+            if size is None:
+                raise bad_request("IMAGE_PROCESS_FAILED")
+            width, height = size
+            if (
+                not width
+                or not height
+                or width + height > PHOTO_SIDES_LIMIT
+                or max(width, height) > PHOTO_RATIO_LIMIT * min(width, height)
+            ):
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            file_id = f"photo-{len(self._photos) + 1}"
+            self._photos[file_id] = (photo.content, width, height)
+        elif isinstance(photo, str) and photo.split(":")[0] in self._photos:
+            file_id = photo.split(":")[0]
+        elif photo in (None, ""):
+            raise bad_request("there is no photo in the request")
+        else:
+            raise bad_request("wrong remote file identifier specified: can't unserialize it")
+        data, width, height = self._photos[file_id]
+        caption, entities = formatted(
+            params.get("caption"), params.get("parse_mode"), params.get("caption_entities")
+        )
+        if len(caption) > CAPTION_LIMIT:
+            raise bad_request("message caption is too long")
+        markup = self._check_markup(params.get("reply_markup"))
+        message = self._new_bot_message(chat_id, params)
+        scale = min(1.0, 320 / max(width, height))  # Telegram adds a thumbnail
+        sizes = [(round(width * scale), round(height * scale)), (width, height)]
+        message["photo"] = [
+            {
+                "file_id": f"{file_id}:{w}x{h}",
+                "file_unique_id": f"{file_id}-{w}",
+                "width": w,
+                "height": h,
+                "file_size": len(data),
+            }
+            for w, h in dict.fromkeys(sizes)
+        ]
+        if caption:
+            message["caption"] = caption
+            if entities:
+                message["caption_entities"] = entities
+        return self._keep(chat_id, message, markup)
 
     def _bot_message(self, params: JSON, action: str) -> JSON:
         if params.get("inline_message_id"):

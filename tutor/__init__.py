@@ -27,6 +27,8 @@ from .domain import (
     Progress,
     QuizItem,
     RateDecision,
+    Reminder,
+    ReviewSummary,
     Section,
     Turn,
 )
@@ -96,6 +98,8 @@ __all__ = [
     "QuizKind",
     "RateBuckets",
     "RateDecision",
+    "Reminder",
+    "ReviewSummary",
     "Section",
     "SectionReport",
     "Settings",

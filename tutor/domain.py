@@ -191,6 +191,32 @@ class Progress:
     correct_attempts: int
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    """How a run through the due items went, and when the next one comes."""
+
+    reviewed: int  # items answered in the run
+    right: int  # of them, answered right at the first try of the run
+    next_due_at: float | None  # the earliest time an item is due again (None: nothing scheduled)
+    next_due: int  # items due on that day (the learner's), the earliest among them
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A learner's daily reminder to review, as the state store keeps it (one per chat)."""
+
+    chat_id: str  # whom the adapter reminds (a Telegram chat)
+    session_id: str  # whose due items it counts
+    time_of_day: str  # "HH:MM", in `zone`
+    zone: str  # an IANA time zone name; "" until the learner has given one
+    quiet_hours: str = ""  # "HH:MM-HH:MM" in `zone` when no reminder is sent; "" for none
+    enabled: bool = True
+    # the learner's date (ISO) of the last day whose reminder was claimed: sent, or nothing
+    # was due; the store sets it when a claim succeeds, `save_reminder` leaves it alone
+    last_sent: str = ""
+    created_at: float = 0.0  # no reminder falls before it
+
+
 # The course every deployment has: today's corpus, index and state, served by the routes
 # that name no course. It is never in the course catalog and cannot be removed.
 DEFAULT_COURSE = "default"

@@ -2,8 +2,8 @@
 
 Each seam is small, so a second implementation (a hashing embedder in tests, Redis instead of
 SQLite) is a small class. State is split by owner (sessions, progress, keys, audit, links,
-corrections, the course catalog, rate buckets); `StateStore` is all the owners' parts that one
-backend provides together.
+corrections, the course catalog, reminders, rate buckets); `StateStore` is all the owners'
+parts that one backend provides together.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from .domain import (
     Grant,
     QuizItem,
     RateDecision,
+    Reminder,
     Review,
     Turn,
 )
@@ -182,6 +183,27 @@ class CourseCatalog(Protocol):
     def course_info(self, course_id: str) -> CourseInfo | None: ...
 
 
+class ReminderStore(Protocol):
+    """Learners' daily reminders, and which day's reminder has been claimed: the replicas
+    sharing a store each look for due reminders, and the one whose claim succeeds sends."""
+
+    def save_reminder(self, reminder: Reminder) -> None:
+        """Add or replace the chat's reminder; its `last_sent` stays what the store has."""
+        ...
+
+    def reminder(self, chat_id: str) -> Reminder | None: ...
+
+    def reminders(self) -> list[Reminder]:
+        """Every enabled reminder."""
+        ...
+
+    def claim_reminder(self, chat_id: str, day: str) -> bool:
+        """Claim the reminder of `day` (the learner's ISO date) for the chat: True for the
+        one caller that claims it first, across every process sharing the store; it becomes
+        the reminder's `last_sent`."""
+        ...
+
+
 class StateStore(
     SessionStore,
     ProgressStore,
@@ -190,6 +212,7 @@ class StateStore(
     LinkStore,
     CorrectionStore,
     CourseCatalog,
+    ReminderStore,
     Protocol,
 ):
     """Every owner's state in one backend (`tutor.stores.open_store(url)` opens one).

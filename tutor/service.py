@@ -41,7 +41,9 @@ from .ports import DocumentLibrary, Embedder, KeyStore, StateStore
 from .quiz import QuizBook, QuizKind, choose, generate_items, grade, progress, reschedule
 from .quiz.salience import LATEST_ANSWERS, salience
 from .ranking_fit import weights_from
+from .reminders import Reminders
 from .retrieval import Retrieval, RetrievalWeights, Retriever
+from .review import Reviews
 from .teaching import KeyRing, UncoveredTopic, citation_holds, group_uncovered, key_hash
 
 log = logging.getLogger(__name__)
@@ -67,7 +69,7 @@ class _Served:
     quizzes: QuizBook
 
 
-class Tutor(Operations, ClassReports):
+class Tutor(Operations, ClassReports, Reviews, Reminders):
     """Answers questions with citations and keeps each session's conversation.
 
     One course's tutor: `store` keeps its learners' state. Keys are the deployment's: in

@@ -12,8 +12,10 @@ from typing import Literal
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .errors import InvalidInput
 from .stores import check_url, sqlite_url
 from .text import QUESTION_CHARS
+from .zones import check_quiet_hours
 
 # The model's most frequent words given a precomputed vector (see index/lexicon.py): rarer
 # words are embedded when a question uses them, at the same cost as without a lexicon.
@@ -126,6 +128,14 @@ class Settings(BaseSettings):
     telegram_webhook_url: str | None = Field(
         None, description="public URL of /telegram/webhook; registered with setWebhook on start"
     )
+    reminder_quiet_hours: str = Field(
+        "22-07",
+        description="when no Telegram reminder is sent, in each learner's time zone (HH-HH or "
+        "HH:MM-HH:MM; off for none): a reminder set within them comes at their end",
+    )
+    reminder_tick_seconds: float = Field(
+        60.0, gt=0, le=3600, description="how often the Telegram bot looks for due reminders"
+    )
     max_body_bytes: int = Field(
         64 * 1024, ge=1024, le=64 * 1024 * 1024, description="largest request body; over it 413"
     )
@@ -168,6 +178,14 @@ class Settings(BaseSettings):
         if value is not None:
             check_url(value)  # the schemes are listed there, once
         return value
+
+    @field_validator("reminder_quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        try:
+            return check_quiet_hours(value)  # "22-07" -> "22:00-07:00"
+        except InvalidInput as exc:  # pydantic reports ValueErrors as validation errors
+            raise ValueError(str(exc)) from None
 
     @model_validator(mode="after")
     def _metrics_token_given(self) -> Settings:

@@ -101,12 +101,14 @@ export function routesOf(course) {
 export function createClient({
   apiKey = null,
   course = null,
+  sessionId: initialSession = null, // one kept from an earlier visit (session.js)
+  onSession = () => {}, // called with the session id each time a reply names it
   fetch = globalThis.fetch,
   setTimeout = globalThis.setTimeout,
   clearTimeout = globalThis.clearTimeout,
   timeoutMs = REQUEST_TIMEOUT_MS,
 } = {}) {
-  let sessionId = null;
+  let sessionId = initialSession;
   const documents = new Map(); // doc_id -> Promise of the document
   const root = routesOf(course);
 
@@ -134,10 +136,15 @@ export function createClient({
       .finally(() => clearTimeout(timer));
   }
 
+  function sessionPath(rest) {
+    return "sessions/" + encodeURIComponent(sessionId) + "/" + rest;
+  }
+
   // Every reply that names a session continues it.
   function keepSession(reply) {
     if (typeof reply.session_id === "string" && reply.session_id) {
       sessionId = reply.session_id;
+      onSession(sessionId);
     }
     return reply;
   }
@@ -151,9 +158,14 @@ export function createClient({
         keepSession
       );
     },
-    answerQuiz(quizId, answer) {
+    // `seconds`: how long the learner took, when measured (it schedules the next review)
+    answerQuiz(quizId, answer, seconds) {
       const path = "quiz/" + encodeURIComponent(quizId) + "/answer";
-      return request("POST", path, { session_id: sessionId, answer: answer }).then(keepSession);
+      const body = { session_id: sessionId, answer: answer };
+      if (typeof seconds === "number" && seconds > 0) {
+        body.seconds = Math.min(seconds, 86400);
+      }
+      return request("POST", path, body).then(keepSession);
     },
     // One request per document; a failed one is forgotten so that a later click tries again.
     document(docId) {
@@ -163,6 +175,18 @@ export function createClient({
         pending.catch(() => documents.delete(docId));
       }
       return documents.get(docId);
+    },
+    // The learner's progress, review and a review's summary (progress.js, review.js); only
+    // once there is a session.
+    progress() {
+      return request("GET", sessionPath("progress"));
+    },
+    review(zone) {
+      return request("GET", sessionPath("review") + "?zone=" + encodeURIComponent(zone || "UTC"));
+    },
+    reviewSummary(quizIds, since, zone) {
+      const body = { quiz_ids: quizIds, since: since, zone: zone || "UTC" };
+      return request("POST", sessionPath("review/summary"), body);
     },
   };
 }

@@ -8,6 +8,8 @@
      citations.js  where a quote sits in its document (pure)
      passage.js    the passage panel
      quiz.js       the quiz card and its grade
+     study.js      the Review and Progress buttons: review.js (due items, then a summary),
+                   progress.js (mastery per section, items due, streak), session.js (kept)
      dom.js        element helpers: text only, never HTML */
 
 import { createClient, messageOf } from "./api.js";
@@ -17,12 +19,19 @@ import { takeKeyFromAddress } from "./key.js";
 import { createMessageList } from "./messages.js";
 import { createPassagePanel } from "./passage.js";
 import { renderQuiz } from "./quiz.js";
+import { browserStorage, keepSession, storedSession } from "./session.js";
+import { installStudy } from "./study.js";
 
 // Taken before anything else runs, so the key leaves the address bar at once. The course
-// (`?course=ID`) stays there: the page asks that course's routes.
+// (`?course=ID`) stays there: the page asks that course's routes. The session is kept in
+// the browser, one per course, so a learner's progress carries over between visits.
+const course = new URLSearchParams(window.location.search).get("course");
+const storage = browserStorage(window);
 const client = createClient({
   apiKey: takeKeyFromAddress(window.location, window.history),
-  course: new URLSearchParams(window.location.search).get("course"),
+  course: course,
+  sessionId: storedSession(storage, course),
+  onSession: (id) => keepSession(storage, id, course),
 });
 
 function start() {
@@ -54,6 +63,7 @@ function start() {
     reveal: messages.reveal,
     messageOf: messageOf,
   };
+  installStudy(document, { client, messages, quizActions });
   let busy = false;
 
   function setBusy(value) {

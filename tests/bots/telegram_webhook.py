@@ -50,15 +50,23 @@ class Chat:
 
 
 @contextmanager
+def webhook_server(api: FakeBotAPI, tutor: Tutor, **settings: Any) -> Iterator[tuple[str, Any]]:
+    """The API with the Telegram webhook on, over `tutor`, talking to `api`; yields the hook
+    URL and the web app (its `state.telegram` is the PTB application)."""
+    config = Settings(
+        telegram_webhook=True,
+        telegram_webhook_secret=SECRET,
+        telegram_bot_token=api.token,
+        telegram_api_url=api.root,
+        **settings,
+    )
+    app = create_app(config, tutor)
+    with serve(app) as url:
+        yield f"{url}/telegram/webhook", app
+
+
+@contextmanager
 def webhook_bot(tutor: Tutor, **settings: Any) -> Iterator[tuple[FakeBotAPI, str]]:
     """The API with the Telegram webhook on, over `tutor`; yields the fake and the hook URL."""
-    with FakeBotAPI() as api:
-        config = Settings(
-            telegram_webhook=True,
-            telegram_webhook_secret=SECRET,
-            telegram_bot_token=api.token,
-            telegram_api_url=api.root,
-            **settings,
-        )
-        with serve(create_app(config, tutor)) as url:
-            yield api, f"{url}/telegram/webhook"
+    with FakeBotAPI() as api, webhook_server(api, tutor, **settings) as (url, _):
+        yield api, url

@@ -467,3 +467,51 @@ def test_application_long_polling_round_trip(api: FakeBotAPI) -> None:
     assert api.sent_messages(CHAT)[-1]["text"] == "Hello Ada"
     assert api.pending_updates() == []  # the updater confirmed the update on stopping
     assert "deleteWebhook" in [c.method for c in api.calls()]
+
+
+def _png(width: int, height: int) -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_send_photo_takes_a_png_upload_as_ptb_sends_it(api: FakeBotAPI) -> None:
+    png = _png(640, 400)
+
+    async def send(bot: Bot) -> Any:
+        first = await bot.send_photo(
+            CHAT, png, caption="<b>Progress</b> & more", parse_mode=ParseMode.HTML
+        )
+        again = await bot.send_photo(CHAT, first.photo[-1].file_id)  # by file_id, no upload
+        return first, again
+
+    first, again = with_bot(api, send)
+    assert [(p.width, p.height) for p in first.photo] == [(320, 200), (640, 400)]
+    assert first.caption == "Progress & more"
+    assert first.caption_entities[0].type == "bold"
+    upload = api.calls("sendPhoto")[0]
+    assert upload.content_type.startswith("multipart/form-data")
+    assert api.photo_bytes(first.photo[-1].file_id) == png
+    assert again.photo[-1].file_id == first.photo[-1].file_id
+    assert api.sent_messages(CHAT)[0]["caption"] == "Progress & more"
+
+
+@pytest.mark.parametrize(
+    ("photo", "caption", "error"),
+    [
+        (b"not an image", None, "IMAGE_PROCESS_FAILED"),
+        ("no-such-file-id", None, "wrong remote file identifier"),
+        (_png(2100, 100), None, "PHOTO_INVALID_DIMENSIONS"),
+        (_png(10, 10), "x" * 1025, "message caption is too long"),
+    ],
+)
+def test_send_photo_refuses_what_telegram_refuses(
+    api: FakeBotAPI, photo: Any, caption: str | None, error: str
+) -> None:
+    with pytest.raises(BadRequest, match="(?i)" + error):  # PTB capitalises the description
+        with_bot(api, lambda bot: bot.send_photo(CHAT, photo, caption=caption))
+    assert error in api.calls("sendPhoto")[-1].response["description"]

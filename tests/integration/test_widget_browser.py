@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from bots.http_app import create_app
 from bots.widget import router
+from tests.fake_clock import FakeClock
 from tests.servers import serve
 from tutor.course import Course
 from tutor.service import Tutor
@@ -54,6 +55,23 @@ def served(seed_course: Course, real_embedder) -> Iterator[Served]:  # type: ign
         app.include_router(router)
     with serve(app) as url:
         yield Served(url, key, create_key is not None)
+
+
+def launch(playwright: Any) -> Any:
+    """Debian's Chromium; launch() gives it a fresh temporary profile (user-data-dir)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def answer_card(card: Any) -> None:
+    """Answer a quiz card as a learner might: the first option, or a shrug in the box."""
+    short = card.locator("input.quiz-input")
+    if short.count():
+        short.fill("I do not know")
+        card.get_by_role("button", name="Check").click()
+    else:
+        card.locator("button.option").first.click()
 
 
 def shot(page: Any, name: str) -> None:
@@ -277,3 +295,89 @@ def test_a_courses_widget_asks_that_course(
     assert f"{url}/v1/courses/{HISTORY}/ask" in api
     assert f"{url}/v1/courses/{HISTORY}/documents/lighthouse" in api
     assert all(u.startswith(f"{url}/v1/courses/{HISTORY}/") for u in api), api
+
+
+@pytest.fixture(scope="module")
+def clocked(seed_course: Course, real_embedder) -> Iterator[tuple[str, Tutor, FakeClock]]:  # type: ignore[no-untyped-def]
+    """The widget over a tutor on a clock the test moves, so items fall due at once."""
+    clock = FakeClock()
+    tutor = Tutor(seed_course, real_embedder, MemoryStateStore(), clock=clock)
+    with serve(create_app(tutor=tutor)) as url:
+        yield url, tutor, clock
+
+
+def test_review_and_progress_in_chromium(clocked: tuple[str, Tutor, FakeClock]) -> None:
+    if not CHROMIUM.exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: the browser test needs Debian's chromium package")
+    from playwright.sync_api import expect, sync_playwright
+
+    url, tutor, clock = clocked
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_context(viewport={"width": 800, "height": 900}).new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.goto(f"{url}/widget")
+
+            # nothing yet: the review says so, the panel too
+            page.get_by_role("button", name="Review").click()
+            expect(page.locator(".review-note")).to_contain_text("answer a quiz first")
+            page.get_by_role("button", name="Progress").click()
+            panel = page.locator("#progress")
+            expect(panel).to_contain_text("No answers yet")
+            page.get_by_role("button", name="Progress").click()
+            expect(panel).to_be_hidden()
+
+            # a question, its quiz answered; two more items answered wrong in the same session
+            question = page.get_by_label("Ask a question")
+            question.fill("When was the Berlin Wall erected?")
+            question.press("Enter")
+            quiz = page.locator(".msg.quiz").first
+            answer_card(quiz)
+            expect(quiz.locator(".verdict")).to_be_visible()
+            sid = page.evaluate("localStorage.getItem('tutor-session')")
+            assert sid and sid.startswith("s-")
+            for _ in range(2):
+                item, _ = tutor.quiz(sid)
+                tutor.answer_quiz(item.quiz_id, "zzz", sid)
+            clock.advance(3 * 86_400)  # everything answered is due by then
+            due = [i.quiz_id for i in tutor.due_items(sid)]
+            assert len(due) == 3
+
+            # the panel: a bar per section with items, the items due, the streak
+            page.get_by_role("button", name="Progress").click()
+            expect(panel.locator(".progress-figures")).to_contain_text("3 items due for review")
+            sections = [s for s in tutor.progress(sid).sections if s.items]
+            expect(panel.locator("meter")).to_have_count(len(sections))
+            expect(panel.locator(".progress-figures")).to_contain_text("no streak yet")
+            shot(page, "8-progress")
+
+            # the review: three cards one after another, then the summary
+            page.get_by_role("button", name="Review").click()
+            expect(page.locator(".review-note").last).to_contain_text("Review: 3 items due")
+            for n in range(3):
+                card = page.locator(".review-item").nth(n)
+                expect(card.locator(".label")).to_have_text(f"Review {n + 1} of 3")
+                answer_card(card)
+                expect(card.locator(".verdict")).to_be_visible()
+            verdicts = page.locator(".review-item .verdict").all_inner_texts()
+            right = sum(v.startswith("✓") for v in verdicts)
+            done = page.locator(".review-done")
+            expect(done).to_contain_text(f"Review done: 3 reviewed, {right} right; next review")
+            attempts = tutor.store.attempts(sid)[-3:]
+            assert [a.quiz_id for a in attempts] == due  # the earliest due first
+            expect(panel.locator(".progress-figures")).to_contain_text("0 items due for review")
+            expect(panel.locator(".progress-figures")).to_contain_text("1 day in a row")
+            shot(page, "9-review")
+
+            # a later visit is the same learner: the session was kept
+            page.reload()
+            page.get_by_role("button", name="Progress").click()
+            expect(page.locator("#progress meter")).to_have_count(len(sections))
+            assert page.evaluate("localStorage.getItem('tutor-session')") == sid
+        finally:
+            browser.close()
+    assert problems == []

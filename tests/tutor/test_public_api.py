@@ -51,6 +51,8 @@ EXPORTED = [
     "QuizKind",
     "RateBuckets",
     "RateDecision",
+    "Reminder",
+    "ReviewSummary",
     "Section",
     "SectionReport",
     "Settings",

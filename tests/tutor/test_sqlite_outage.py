@@ -24,6 +24,7 @@ CALLS: dict[str, Callable[[SQLiteStateStore], object]] = {
     "set_link": lambda s: s.set_link("k", "x", "v"),
     "keys": lambda s: s.keys(),
     "audit": lambda s: s.audit(AuditFilter()),
+    "claim_reminder": lambda s: s.claim_reminder("1", "2026-05-11"),
 }
 
 

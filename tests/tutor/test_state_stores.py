@@ -25,6 +25,7 @@ from tutor.domain import (
     Citation,
     Correction,
     QuizItem,
+    Reminder,
     Review,
     Turn,
 )
@@ -655,6 +656,10 @@ EVERY_CALL: dict[str, Callable[[StateStore], object]] = {
     "record_answer": lambda s: s.record_answer(make_record()),
     "audit": lambda s: s.audit(AuditFilter(session_id="s")),
     "flag": lambda s: s.flag(1, "n"),
+    "save_reminder": lambda s: s.save_reminder(Reminder("1", "s", "18:30", "UTC")),
+    "reminder": lambda s: s.reminder("1"),
+    "reminders": lambda s: s.reminders(),
+    "claim_reminder": lambda s: s.claim_reminder("1", "2026-05-11"),
 }
 
 

@@ -136,6 +136,38 @@ describe("the client", () => {
     );
   });
 
+  test("a kept session goes on; each new one is handed to onSession", async () => {
+    const server = fakeFetch(() => json(200, { session_id: "s9" })());
+    const seen = [];
+    const client = createClient({
+      fetch: server.fetch,
+      sessionId: "s-kept",
+      onSession: (id) => seen.push(id),
+    });
+    assert.equal(client.sessionId, "s-kept");
+    await client.answerQuiz("q1", "a", 7.5);
+    await client.answerQuiz("q1", "a", 0); // not measured: no seconds
+    assert.deepEqual(server.calls[0].body, { session_id: "s-kept", answer: "a", seconds: 7.5 });
+    assert.deepEqual(server.calls[1].body, { session_id: "s9", answer: "a" });
+    assert.deepEqual(seen, ["s9", "s9"]);
+  });
+
+  test("progress, review and a review's summary, on the session's paths", async () => {
+    const server = fakeFetch(() => json(200, { items: [] })());
+    const client = createClient({ fetch: server.fetch, sessionId: "s 1" });
+    await client.progress();
+    await client.review("America/Sao_Paulo");
+    await client.reviewSummary(["q1"], 12.5, "UTC");
+    assert.deepEqual(
+      server.calls.map((c) => [c.init.method, c.path, c.body]),
+      [
+        ["GET", "v1/sessions/s%201/progress", undefined],
+        ["GET", "v1/sessions/s%201/review?zone=America%2FSao_Paulo", undefined],
+        ["POST", "v1/sessions/s%201/review/summary", { quiz_ids: ["q1"], since: 12.5, zone: "UTC" }],
+      ]
+    );
+  });
+
   test("a reply without a session id keeps the one it has", async () => {
     const replies = [{ session_id: "s1" }, { session_id: "" }, {}];
     const server = fakeFetch(() => [200, JSON.stringify(replies.shift())]);

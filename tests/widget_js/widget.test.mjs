@@ -20,6 +20,9 @@ const ids = addElements(doc, {
   "passage-section": "p",
   "passage-body": "div",
   "passage-close": "button",
+  review: "button",
+  progress: "section",
+  "progress-toggle": "button",
 });
 
 const replaced = [];

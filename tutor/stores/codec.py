@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from ..domain import AuditFilter, AuditRecord, Citation, Correction, QuizItem, Review
+from ..domain import AuditFilter, AuditRecord, Citation, Correction, QuizItem, Reminder, Review
 from ..quiz.scheduling import from_sm2
 
 
@@ -122,4 +123,25 @@ def matches(record: AuditRecord, query: AuditFilter) -> bool:
         and (query.answerable is None or record.answerable == query.answerable)
         and (query.flagged is None or record.flagged == query.flagged)
         and (query.max_confidence is None or record.confidence <= query.max_confidence)
+    )
+
+
+def reminder_to_json(r: Reminder) -> str:
+    """A reminder without its `last_sent`, which the store keeps apart (see redis/reminders)."""
+    fields = dataclasses.asdict(r)
+    del fields["chat_id"], fields["last_sent"]  # the hash's key, and kept apart
+    return json.dumps(fields, ensure_ascii=False)
+
+
+def reminder_from_json(chat_id: str, raw: str, last_sent: str | None) -> Reminder:
+    d = json.loads(raw)
+    return Reminder(
+        chat_id,
+        d["session_id"],
+        d["time_of_day"],
+        d["zone"],
+        d.get("quiet_hours", ""),
+        bool(d.get("enabled", True)),
+        last_sent or "",
+        float(d.get("created_at", 0.0)),
     )

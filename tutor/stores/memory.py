@@ -16,6 +16,7 @@ from ..domain import (
     CourseInfo,
     Grant,
     QuizItem,
+    Reminder,
     Review,
     Turn,
 )
@@ -38,6 +39,8 @@ class MemoryStateStore:
         self._audit: list[AuditRecord] = []
         self._corrections: dict[str, Correction] = {}
         self._courses: dict[str, CourseInfo] = {}
+        self._reminders: dict[str, Reminder] = {}
+        self._reminder_claims: set[tuple[str, str]] = set()
         self._lock = threading.Lock()
 
     def history(self, session_id: str, limit: int = 5) -> list[Turn]:
@@ -182,6 +185,30 @@ class MemoryStateStore:
     def course_info(self, course_id: str) -> CourseInfo | None:
         with self._lock:
             return self._courses.get(course_id)
+
+    def save_reminder(self, reminder: Reminder) -> None:
+        with self._lock:
+            kept = self._reminders.get(reminder.chat_id)
+            last = kept.last_sent if kept else ""
+            self._reminders[reminder.chat_id] = dataclasses.replace(reminder, last_sent=last)
+
+    def reminder(self, chat_id: str) -> Reminder | None:
+        with self._lock:
+            return self._reminders.get(chat_id)
+
+    def reminders(self) -> list[Reminder]:
+        with self._lock:
+            return [r for r in self._reminders.values() if r.enabled]
+
+    def claim_reminder(self, chat_id: str, day: str) -> bool:
+        with self._lock:
+            if (chat_id, day) in self._reminder_claims:
+                return False
+            self._reminder_claims.add((chat_id, day))
+            kept = self._reminders.get(chat_id)
+            if kept is not None:
+                self._reminders[chat_id] = dataclasses.replace(kept, last_sent=day)
+            return True
 
     def close(self) -> None:
         pass

@@ -16,6 +16,9 @@ reads are one command):
                  P:attempt-sessions      sorted set session by its latest attempt's time,
                                          so a class's attempts since a time are found
     links.py     P:links:{kind}          hash key -> value
+    reminders.py P:reminders             hash chat -> reminder (JSON); P:reminders-sent hash
+                                         chat -> day last claimed; P:reminder-claim:{chat}:{day}
+                                         a claim (SET NX, kept a week)
     corrections.py P:corrections         hash correction id -> correction (JSON)
     keys.py      P:keys / P:key-hashes   hash name -> key (role, courses), hash key_hash -> name;
                  P:keys-revoked          a set of names
@@ -49,14 +52,22 @@ from .courses import RedisCourses
 from .keys import RedisKeys
 from .links import RedisLinks
 from .progress import RedisProgress
+from .reminders import RedisReminders
 from .sessions import KEEP_TURNS, RedisSessions
 
 
 class RedisStateStore(
-    RedisSessions, RedisProgress, RedisKeys, RedisAudit, RedisLinks, RedisCorrections, RedisCourses
+    RedisSessions,
+    RedisProgress,
+    RedisKeys,
+    RedisAudit,
+    RedisLinks,
+    RedisCorrections,
+    RedisCourses,
+    RedisReminders,
 ):
-    """Sessions, progress, keys, the audit log, links, corrections and the course catalog in
-    Redis, under one key prefix."""
+    """Sessions, progress, keys, the audit log, links, corrections, the course catalog and
+    reminders in Redis, under one key prefix."""
 
     def __init__(
         self,
