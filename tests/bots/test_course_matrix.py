@@ -42,6 +42,8 @@ NEEDS = {
     ("POST", "/quiz"): "student",
     ("POST", "/quiz/{quiz_id}/answer"): "student",
     ("GET", "/sessions/{session_id}/progress"): "student",
+    ("GET", "/sessions/{session_id}/review"): "student",
+    ("POST", "/sessions/{session_id}/review/summary"): "student",
     ("GET", "/documents"): "reader",
     ("GET", "/documents/{doc_id}"): "reader",
     ("POST", "/documents"): "teacher",
