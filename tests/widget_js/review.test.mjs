@@ -253,6 +253,16 @@ describe("the session kept in the browser", () => {
     assert.equal(s.map.get(SESSION_KEY), "<script>");
   });
 
+  test("one session a course: a course's page never continues another's", () => {
+    const s = storage();
+    keepSession(s, "s-default");
+    keepSession(s, "s-bio", "bio-9");
+    assert.equal(storedSession(s), "s-default");
+    assert.equal(storedSession(s, "bio-9"), "s-bio");
+    assert.equal(storedSession(s, "chem-9"), null);
+    assert.equal(s.map.get(SESSION_KEY + ":bio-9"), "s-bio");
+  });
+
   test("storage that refuses, or none, is no error", () => {
     const refusing = {
       getItem() {
