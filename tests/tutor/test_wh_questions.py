@@ -13,6 +13,7 @@ from tutor.course import Course
 from tutor.quiz import generate_items
 from tutor.quiz.facts import analyse
 from tutor.quiz.questions import course_topics, units, wh_question
+from tutor.quiz.reach import free_tail
 from tutor.quiz.vague import vague
 from tutor.quiz.values import Unit
 from tutor.quiz.verbs import past_base
@@ -203,3 +204,32 @@ def test_every_question_is_one_sentence_ending_in_a_question_mark() -> None:
             assert item.question.endswith("?") and item.question.count("?") == 1
             assert "_____" not in item.question
             assert item.answer.lower() not in item.question.lower()
+
+
+BRACKETS = {
+    "brackets.md": (
+        "# The Pellin roads\n\n"
+        "On May 9, the old bridge (see the map above) was closed to carts. "
+        "The toll was raised by the guild (in 1850) for the last time. "
+        "Carts from Dunholt crossed the river at Pellin.\n\n"
+        "The village in the valley called Dunholt was crowned with a tower in 1820. "
+        "Farmers lived in Dunholt and traded in Pellin.\n"
+    )
+}
+
+
+def test_a_bracketed_aside_is_left_out_of_the_question() -> None:
+    course = make_course(BRACKETS)
+    assert asked(course, "On May 9,", "May 9") == "On what date was the old bridge closed to carts?"
+
+
+def test_a_fact_inside_brackets_gets_no_wh_question() -> None:
+    assert asked(make_course(BRACKETS), "The toll was raised", "1850") is None
+
+
+@pytest.mark.parametrize("tail", [" was crowned with a tower", " stood on the hill"])
+def test_a_name_a_participle_gives_is_not_free_to_move(tail: str) -> None:
+    # "the village called Dunholt was crowned…": Dunholt names the village, no object of
+    # "called" a question could ask for ("Which city did the village call…")
+    assert not free_tail(tail)
+    assert free_tail(" with a tower")

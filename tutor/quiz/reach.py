@@ -99,6 +99,8 @@ def free_tail(after: str) -> bool:
         return False
     if after[:1] == " " and (tail[0].text[0].isdigit() or tail[0].text[0].isupper()):
         return False  # "Charter 12": the fact is part of a longer name
+    if after[:1] == " " and (tail[0].lower in AUXILIARIES or is_past(tail[0].lower, "x")):
+        return False  # "the hill called Dunholt was…": the fact names, it is not asked for
     for i, t in enumerate(tail):
         if t.text in (";", ":", "—", "–", "(", ")"):
             return False

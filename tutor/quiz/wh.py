@@ -13,6 +13,9 @@ too); where the fact sits in the sentence (`clauses`) gives the question's shape
   whom"), an object a wh-word ("occupied Dunholt" → "Which city did … occupy"), a
   complement of "was" a "What was …" question, a count "How many soldiers".
 
+Bracketed asides are read past ("the old bridge (see the map) was closed" → "When was the old
+bridge closed"), unless the fact is inside one.
+
 Anything else, and any fact inside a clause within the sentence (after "which", "because",
 a comma), gives None: the caller falls back to a cloze, so a shape the rules do not know
 costs a wh-question, never a wrong one.
@@ -418,12 +421,50 @@ def _ask_with(clause: Clause, start: int, end: int, wh: str | None) -> str | Non
     return _finish(clause, None, wh, body) if body else None
 
 
+_BRACKETED = re.compile(r"\s*\([^()]*\)")
+
+
+def without_brackets(
+    sentence: str, fact: Fact, facts: tuple[Fact, ...]
+) -> tuple[str, Fact, tuple[Fact, ...]] | None:
+    """The sentence without its bracketed asides ("the Harbour Board (HB) was…", a figure's
+    "(a)" or "()"), the facts moved to match; None when the asked fact is inside one. A
+    question leaves them out as a reader skips them, and the clause rules then see the
+    sentence's plain shape."""
+    cuts = [(m.start(), m.end()) for m in _BRACKETED.finditer(sentence)]
+    # an alias a fact's blank covers stays with the fact ("Harbour Board (HB)", `Fact`)
+    cuts = [(a, b) for a, b in cuts if not any(f.start <= a and b <= f.end for f in facts)]
+    if any(a < fact.end and fact.start < b for a, b in cuts):
+        return None
+
+    def moved(f: Fact) -> Fact | None:
+        if any(a < f.end and f.start < b for a, b in cuts):
+            return None
+        shift = sum(b - a for a, b in cuts if b <= f.start)
+        return replace(f, start=f.start - shift, end=f.end - shift)
+
+    text = sentence
+    for a, b in reversed(cuts):
+        text = text[:a] + text[b:]
+    if not text or text[:1].isspace():
+        return None
+    kept = tuple(m for f in facts if (m := moved(f)) is not None)
+    asked = moved(fact)
+    assert asked is not None
+    return text, asked, kept
+
+
 @functools.lru_cache(maxsize=4096)  # asked again for each kind of item on the fact
 def wh_question(
     sentence: str, fact: Fact, facts: tuple[Fact, ...], named_first: bool = False
 ) -> str | None:
     """A wh-question on `fact` of a prepared sentence, or None (module doc). `named_first`:
     the sentence's first word is a name, which keeps its capital wherever it moves."""
+    if "(" in sentence:
+        plain = without_brackets(sentence, fact, facts)
+        if plain is None:
+            return None
+        sentence, fact, facts = plain
     if not sentence.endswith(".") or "?" in sentence or '"' in sentence[: fact.start][-1:]:
         return None
     if _TWO_SENTENCES.search(sentence[:-1]):
