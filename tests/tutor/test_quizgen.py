@@ -13,6 +13,8 @@ from tutor.answering import clean_sentence
 from tutor.course import Course
 from tutor.domain import Passage, QuizItem
 from tutor.quiz import BLANK, dump_items, generate_items
+from tutor.quiz.gazetteer import static_type
+from tutor.quiz.values import FactType
 from tutor.text import tokens
 
 KINDS = ("multiple_choice", "short_answer", "true_false")
@@ -296,3 +298,18 @@ def test_a_sentence_leaning_on_the_one_before_is_asked_and_cited_with_it() -> No
         assert_valid(course, item)
         assert item.citation.quote.startswith("The Orrin canal was dug in 1790")
         assert "The Orrin canal" in item.question
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        (("Great", "Salt", "War", "II"), FactType.EVENT),  # a numbered war is still a war
+        (("Second", "Harbour", "Council", "2"), FactType.ORG),
+        (("Harbour", "War"), FactType.EVENT),
+    ],
+)
+def test_a_numeral_after_the_head_word_keeps_the_names_type(
+    words: tuple[str, ...], kind: FactType
+) -> None:
+    found = static_type(words)
+    assert found is not None and found[0] is kind

@@ -87,6 +87,8 @@ ORG_WORDS = frozenset(
     cabinet politburo soviet duma nations community office service forces corps board
     foundation protocol confederation coalition brotherhood order""".split()
 )
+# A numeral after a name's head word: a Roman one or digits.
+_ORDINAL_SUFFIX = re.compile(r"[ivx]{1,4}|\d{1,3}")
 EVENT_WORDS = frozenset(
     """war wall crisis revolution uprising rebellion revolt conference summit games olympics
     curtain blockade affair incident massacre battle siege plan doctrine campaign offensive
@@ -188,6 +190,8 @@ def static_type(words: tuple[str, ...]) -> tuple[FactType, str] | None:
     if known:
         return known
     low = [w.lower() for w in words]
+    if len(low) > 2 and _ORDINAL_SUFFIX.fullmatch(low[-1]):
+        low = low[:-1]  # "World War II", "Vatican Council 2": the head is before the number
     if len(words) > 1 and (low[-1] in ORG_WORDS or low[0] in ORG_WORDS):
         return FactType.ORG, name.lower()
     if len(words) > 1 and low[-1] in EVENT_WORDS:
