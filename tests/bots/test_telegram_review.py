@@ -7,8 +7,9 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
+from bots import telegram_chart as chart
 from bots.telegram_chat import session_of
 from tests.bots.telegram_inproc import Learner, correct_option, polling_bot
 from tests.fake_clock import FakeClock
@@ -139,6 +140,19 @@ async def test_progress_sends_a_chart_and_the_figures(
         [call] = api.calls("sendPhoto")
         assert call.ok and call["caption"] == "Mastery per section"
         image = Image.open(BytesIO(api.photo_bytes(call.result["photo"][-1]["file_id"])))
-        sections = len(tutor.progress(sid).sections)
+        sections = tutor.progress(sid).sections
         assert image.format == "PNG" and image.width == 800
-        assert image.height > 40 * sections  # a bar per section
+        assert image.height > chart.ROW * len(sections)  # a bar per section
+        # each bar is as long as the JSON progress says: the filled pixels along its middle
+        assert [bar_share(image, n) for n in range(len(sections))] == pytest.approx(
+            [s.mastery for s in sections], abs=2 / chart.BAR
+        )
+        assert any(s.mastery > 0 for s in sections)
+
+
+def bar_share(image: Image.Image, row: int) -> float:
+    """The filled share of section `row`'s bar, read off the chart's pixels."""
+    y = chart.TOP + row * chart.ROW + chart.ROW // 2
+    fill = {ImageColor.getrgb(chart.FILL), ImageColor.getrgb(chart.GOOD)}
+    xs = range(chart.LEFT_LABEL, chart.LEFT_LABEL + chart.BAR)
+    return sum(image.getpixel((x, y)) in fill for x in xs) / chart.BAR
