@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import fsrs
 import pytest
 from fsrs import Rating
 
@@ -98,6 +100,31 @@ def test_easy_pushes_an_item_further_than_good_and_hard_less() -> None:
     assert again.due_at == NOW + STEP.total_seconds()
     assert good.due_at >= NOW + DAY
     assert good.last_review == NOW
+
+
+def test_a_scripted_history_schedules_as_the_fsrs_package_itself() -> None:
+    """Our schedule, kept as a `Review` between answers (as the stores keep it), gives the
+    same due dates as the fsrs package's own scheduler running on one card, built here with
+    its documented arguments rather than through our code."""
+    reference = fsrs.Scheduler(
+        learning_steps=(timedelta(minutes=10),),
+        relearning_steps=(timedelta(minutes=10),),
+        enable_fuzzing=False,
+    )
+    card = fsrs.Card(card_id=1)
+    ours: Review | None = None
+    now = NOW
+    script = [Rating.Good, Rating.Good, Rating.Good, Rating.Again, Rating.Good, Rating.Hard]
+    script += [Rating.Easy, Rating.Good, Rating.Again, Rating.Again, Rating.Good, Rating.Easy]
+    for rating in script:
+        when = datetime.fromtimestamp(now, tz=UTC)
+        card, _ = reference.review_card(card, rating, review_datetime=when)
+        ours = next_review(ours, rating, now)
+        assert ours.due_at == pytest.approx(card.due.timestamp(), abs=1e-3)
+        assert (ours.stability, ours.difficulty) == pytest.approx((card.stability, card.difficulty))
+        assert ours.state == card.state.name.lower()
+        now = ours.due_at  # the learner comes back when it falls due
+    assert now - NOW > 30 * DAY  # the history reached long intervals, not only learning steps
 
 
 def test_the_schedule_is_deterministic() -> None:
