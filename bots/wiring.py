@@ -371,7 +371,7 @@ def _campus_around(
 def registry_over(settings: Settings, store: StateStore) -> CourseRegistry:
     """The deployment's courses, their catalog in `store` (the deployment's store)."""
     folders = CourseFolders(DEFAULT_COURSE, settings.corpus_dir, settings.data_dir)
-    return CourseRegistry(store, settings.store_url(), settings.courses_root(), folders)
+    return CourseRegistry(store, store, settings.store_url(), settings.courses_root(), folders)
 
 
 @contextmanager

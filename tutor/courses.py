@@ -24,7 +24,7 @@ from pathlib import Path
 from .domain import DEFAULT_COURSE, CourseInfo
 from .errors import InvalidInput, NotFound
 from .limits import COURSE_ID, check_course_id, check_text
-from .ports import CourseCatalog
+from .ports import CourseCatalog, KeyStore
 from .stores import course_store_url, drop_course_store
 from .teaching import key_courses
 
@@ -49,6 +49,7 @@ class CourseRegistry:
     def __init__(
         self,
         catalog: CourseCatalog,
+        keys: KeyStore,
         store_url: str,
         root: Path,
         default: CourseFolders,
@@ -57,6 +58,7 @@ class CourseRegistry:
         if default.course_id != DEFAULT_COURSE:
             raise InvalidInput(f"the default course's id is {DEFAULT_COURSE!r}")
         self.catalog = catalog
+        self.keys = keys  # the deployment's: a removed course is taken off them
         self.campus_url = store_url
         self.root = root
         self.default = default
@@ -106,11 +108,15 @@ class CourseRegistry:
         return info
 
     def remove(self, course_id: str) -> None:
-        """Forget a course, its learner state and its folder. The default one cannot be
-        removed (InvalidInput); NotFound for an unknown one."""
+        """Forget a course, its learner state and its folder, and take it off every key (a
+        key left with no course is revoked). The default one cannot be removed
+        (InvalidInput); NotFound for an unknown one."""
         if course_id == DEFAULT_COURSE:
             raise InvalidInput(f"the {DEFAULT_COURSE!r} course cannot be removed")
         self.info(course_id)
+        # before the catalog forgets it: a crash between the two leaves keys closed to a
+        # course that stays, never open to one made again with this id
+        self.keys.forget_course(course_id)
         if not self.catalog.remove_course(course_id):
             raise NotFound(f"no course {course_id!r}")  # removed meanwhile by someone else
         folder = self.folder(course_id)

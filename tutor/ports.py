@@ -127,6 +127,11 @@ class KeyStore(Protocol):
         """The role and courses of an active key, None for an unknown or revoked one."""
         ...
 
+    def forget_course(self, course_id: str) -> int:
+        """Take a removed course off every key, so a course made later with the same id is
+        not open to them; a key left with no course is revoked. How many keys changed."""
+        ...
+
 
 class AuditLog(Protocol):
     """Every answer given, for teachers to review and flag."""

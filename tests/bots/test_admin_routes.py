@@ -51,10 +51,26 @@ def test_courses_are_made_listed_and_removed(client: tuple[httpx.Client, dict[st
         json={"name": "chem-lms", "role": "student", "courses": ["chem-9"]},
         headers=admin,
     ).json()["key"]
+    both = c.post(
+        "/v1/keys",
+        json={"name": "two-lms", "role": "student", "courses": ["chem-9", A]},
+        headers=admin,
+    ).json()["key"]
     assert c.delete("/v1/courses/chem-9", headers=admin).status_code == 204
-    gone = c.post("/v1/courses/chem-9/ask", json={"question": "x"}, headers={"X-API-Key": student})
+    gone = c.post("/v1/courses/chem-9/ask", json={"question": "x"}, headers=admin)
     assert gone.status_code == 404 and gone.json()["detail"] == "no course 'chem-9'"
     assert c.delete("/v1/courses/chem-9", headers=admin).status_code == 404
+    # the removed course is taken off the keys: one left with none is revoked, and a course
+    # made again with the same id is not open to the keys of the old one
+    keys = {k["name"]: k for k in c.get("/v1/keys", headers=admin).json()}
+    assert keys["chem-lms"]["revoked"] is True and keys["two-lms"]["courses"] == [A]
+    assert c.post("/v1/courses", json={"course_id": "chem-9"}, headers=admin).status_code == 201
+    again = c.post("/v1/courses/chem-9/ask", json={"question": "x"}, headers={"X-API-Key": both})
+    assert again.status_code == 403
+    revoked = c.post(
+        "/v1/courses/chem-9/ask", json={"question": "x"}, headers={"X-API-Key": student}
+    )
+    assert revoked.status_code == 401
     kept = c.delete("/v1/courses/default", headers=admin)
     assert kept.status_code == 400 and "cannot be removed" in kept.json()["detail"]
 

@@ -105,7 +105,7 @@ def build(tmp_path: Path, url: str = "memory:", budget: int = 10**12, delay: flo
     store = open_store(url)
     default = Tutor(make_course(seed_files(), embedder), embedder, store)
     folders = CourseFolders(DEFAULT_COURSE, tmp_path / "corpus", tmp_path / "data")
-    registry = CourseRegistry(store, url, tmp_path / "courses", folders)
+    registry = CourseRegistry(store, store, url, tmp_path / "courses", folders)
     factory = Factory(embedder, delay)
     campus = Campus(default, registry, factory, memory_budget=budget, close_delay=0)
     return Built(campus, factory, tmp_path / "courses")

@@ -75,6 +75,24 @@ def test_keys_carry_their_courses_and_grants(store: StateStore) -> None:
     assert store.grant_of("h1") is None and store.role_of("h1") is None
 
 
+def test_a_removed_course_is_taken_off_every_key(store: StateStore) -> None:
+    store.add_key("lms", "student", "h1", 1.000001, ("bio", "chem"))
+    store.add_key("bio-only", "teacher", "h2", 2.0, ("bio",))
+    store.add_key("root", "admin", "h3", 3.0, ())
+    store.add_key("old", "student", "h4", 4.0, ("bio",))
+    store.revoke_key("old")
+    assert store.forget_course("bio") == 2  # lms and bio-only; the revoked one is left be
+    assert store.grant_of("h1") == Grant("student", ("chem",))
+    assert store.grant_of("h2") is None  # no course left: revoked, not "every course"
+    assert store.grant_of("h3") == Grant("admin", ())
+    listed = store.keys()
+    keys = {k.name: k for k in listed}
+    assert keys["lms"] == ApiKey("lms", "student", 1.000001, courses=("chem",))
+    assert keys["bio-only"].revoked and keys["bio-only"].courses == ()
+    assert keys["old"].courses == ("bio",)
+    assert store.forget_course("bio") == 0 and store.forget_course("nothing") == 0
+
+
 def test_a_grant_allows_its_courses_and_an_admin_every_one() -> None:
     student = Grant("student", ("bio", "chem"))
     assert student.allows("bio") and student.allows("chem")

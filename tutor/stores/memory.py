@@ -136,6 +136,18 @@ class MemoryStateStore:
                     return Grant(key.role, key.courses)
             return None
 
+    def forget_course(self, course_id: str) -> int:
+        with self._lock:
+            changed = 0
+            for name, (key, digest) in list(self._keys.items()):
+                if key.revoked or course_id not in key.courses:
+                    continue
+                left = tuple(c for c in key.courses if c != course_id)
+                key = dataclasses.replace(key, courses=left, revoked=not left)
+                self._keys[name] = (key, digest)
+                changed += 1
+            return changed
+
     def record_answer(self, record: AuditRecord) -> int:
         with self._lock:
             audit_id = len(self._audit) + 1

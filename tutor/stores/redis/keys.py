@@ -31,6 +31,14 @@ if not name or redis.call('SISMEMBER', KEYS[3], name) == 1 then return false end
 return redis.call('HGET', KEYS[2], name)
 """
 
+# A key's new body, written only over the body it was computed from; none left: revoked.
+_SET_COURSES = """
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+if ARGV[4] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) end
+return 1
+"""
+
 
 def _courses(body: dict[str, Any]) -> tuple[str, ...]:
     return tuple(str(c) for c in body.get("courses", [DEFAULT_COURSE]))
@@ -86,3 +94,18 @@ class RedisKeys(RedisConnection):
             return None
         body = json.loads(raw)
         return Grant(str(body["role"]), _courses(body))
+
+    def forget_course(self, course_id: str) -> int:
+        keys = [self._key("keys"), self._key("keys-revoked")]
+        found, revoked = self._run(("HGETALL", keys[0]), ("SMEMBERS", keys[1]))
+        changed = 0
+        for name, raw in found.items():
+            body = json.loads(raw)
+            courses = _courses(body)
+            if name in revoked or course_id not in courses:
+                continue
+            left = [c for c in courses if c != course_id]
+            new = json.dumps({**body, "courses": left})
+            # bodies are written once and changed only here: a lost race is a removal too
+            changed += int(self._eval(_SET_COURSES, keys, [name, raw, new, "0" if left else "1"]))
+        return changed

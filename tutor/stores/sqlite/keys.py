@@ -98,3 +98,23 @@ class SQLiteKeys(SQLiteConnection):
             .fetchone()
         )
         return Grant(str(row[0]), _courses(row[1])) if row else None
+
+    @unavailable_on_failure
+    def forget_course(self, course_id: str) -> int:
+        with self._writing() as conn:
+            rows = conn.execute(
+                "SELECT name, courses FROM api_keys WHERE revoked = 0 AND courses LIKE ?",
+                (f"%{json.dumps(course_id)}%",),  # a narrowing only: the list is read below
+            ).fetchall()
+            changed = 0
+            for name, raw in rows:
+                courses = _courses(raw)
+                if course_id not in courses:
+                    continue
+                left = [c for c in courses if c != course_id]
+                conn.execute(
+                    "UPDATE api_keys SET courses = ?, revoked = ? WHERE name = ?",
+                    (json.dumps(left), 0 if left else 1, name),
+                )
+                changed += 1
+            return changed
